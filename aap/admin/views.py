@@ -1,0 +1,44 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from aap.admin.forms import ROLE_LABELS, InviteForm
+from aap.admin.queries import USER_SORTS, users_page
+from aap.auth import operations
+from aap.calls.models import Call
+from aap.core.permissions import allow, role
+from aap.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _invite_form() -> InviteForm:
+    form = InviteForm()
+    calls = db.session.execute(db.select(Call).order_by(Call.year.desc(), Call.title)).scalars()
+    form.call_id.choices = [("", _("— Aucun (rôle global) —"))] + [(call.id, str(call)) for call in calls]
+    return form
+
+
+@bp.get("/utilisateurs")
+@allow(role("admin"))
+def users():
+    args = request.args
+    sort = args.get("tri", "email") if args.get("tri") in USER_SORTS else "email"
+    page = users_page(search=args.get("q", ""), role=args.get("role", ""), sort=sort,
+                      descending=args.get("ordre") == "desc", page=args.get("page", 1, type=int))
+    return render_template("admin/users.html", page=page, form=_invite_form(), role_labels=ROLE_LABELS,
+                           sort=sort, descending=args.get("ordre") == "desc")
+
+
+@bp.post("/utilisateurs/inviter")
+@allow(role("admin"))
+def invite():
+    form = _invite_form()
+    if form.validate_on_submit():
+        operations.invite(form.email.data, form.role.data, form.call_id.data, current_user)
+        db.session.commit()
+        flash(_("Invitation envoyée à %(email)s.", email=form.email.data), "success")
+        return redirect(url_for("admin.users"))
+    page = users_page()
+    return render_template("admin/users.html", page=page, form=form, role_labels=ROLE_LABELS,
+                           sort="email", descending=False), 400

@@ -1,0 +1,113 @@
+"""Accounts, roles and two-factor recovery codes."""
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aap.core.models import TimestampMixin, UTCDateTime
+from aap.core.permissions import TWO_FACTOR_ROLES
+from aap.extensions import db, login_manager
+
+GLOBAL_ROLES = ("admin", "instructor")
+CALL_ROLES = ("reviewer", "committee", "funder")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    #: argon2id; empty until an invited person sets a password
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: last TOTP time step accepted, so that one code cannot be replayed
+    totp_last_step: Mapped[int | None]
+    locale: Mapped[str] = mapped_column(String(5), default="fr")
+    #: identifies the login session; rotated on password change to sign every other session out
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    grants: Mapped[list["RoleGrant"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    def has_role(self, role: str, call_id: int | None = None) -> bool:
+        return any(grant.role == role and (call_id is None or grant.call_id == call_id)
+                   for grant in self.grants)
+
+    def roles(self) -> set[str]:
+        return {grant.role for grant in self.grants}
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role("admin")
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_role("admin") or self.has_role("instructor")
+
+    def requires_two_factor(self) -> bool:
+        return bool(self.roles() & TWO_FACTOR_ROLES)
+
+    def must_enrol_totp(self) -> bool:
+        return self.requires_two_factor() and not self.totp_enabled
+
+    def can(self, action: str, user) -> bool:
+        """Accounts are seen by admins only (and by their owner through the account page)."""
+        return user.is_authenticated and (user.is_admin or (action == "view" and user.id == self.id))
+
+
+class RoleGrant(TimestampMixin, db.Model):
+    """A global role (call_id empty) or a role on one call."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role", "call_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    call = relationship("Call")
+
+
+class RecoveryCode(TimestampMixin, db.Model):
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: sha256 of the code: the codes are random and long, so a slow hash adds nothing
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+@login_manager.user_loader
+def load_user(session_token: str) -> User | None:
+    return db.session.execute(
+        db.select(User).where(User.session_token == session_token, User.active.is_(True))
+    ).scalar_one_or_none()

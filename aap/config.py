@@ -1,0 +1,89 @@
+"""Configuration read from the environment, checked before the app serves anything."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def database_url(raw: str) -> str:
+    """Accept the usual postgres:// spellings and pick the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def _development_secret(instance: Path) -> str:
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(app: Flask, overrides: dict | None = None) -> None:
+    overrides = dict(overrides or {})
+    env = overrides.get("AAP_ENV") or os.environ.get("AAP_ENV", "development")
+    if env not in ENVIRONMENTS:
+        raise ConfigurationError(f"AAP_ENV={env!r} inconnu : choisir parmi {', '.join(ENVIRONMENTS)}.")
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    secret = os.environ.get("SECRET_KEY")
+    if not secret and env != "production":
+        secret = _development_secret(instance) if env == "development" else secrets.token_urlsafe(32)
+    production = env == "production"
+    app.config.update(
+        AAP_ENV=env,
+        SECRET_KEY=secret,
+        SQLALCHEMY_DATABASE_URI=database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'aap.sqlite3'}"
+        ),
+        REDIS_URL=os.environ.get("REDIS_URL") or None,
+        SMTP_URL=os.environ.get("SMTP_URL") or None,
+        MAIL_FROM=os.environ.get("MAIL_FROM", "Appels à projets <ne-pas-repondre@localhost>"),
+        PUBLIC_URL=os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        EMBEDDED_REDIS_PATH=str(instance / "redis.db"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="fr",
+        BABEL_DEFAULT_TIMEZONE="Europe/Paris",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        LOGIN_MAX_FAILURES=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        LOGIN_THROTTLE_SECONDS=int(os.environ.get("LOGIN_THROTTLE_SECONDS", "900")),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+    )
+    app.config.update(overrides)
+    if production:
+        check_production(app.config)
+
+
+def check_production(config) -> None:
+    """Refuse to serve real users with the development defaults, and say which ones."""
+    problems = []
+    if not config.get("SECRET_KEY") or len(config["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY doit être défini (32 caractères au moins).")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        problems.append("DATABASE_URL doit désigner une base PostgreSQL, pas le fichier SQLite de développement.")
+    if not config.get("REDIS_URL"):
+        problems.append("REDIS_URL doit désigner un serveur Redis : le Redis embarqué est réservé au développement.")
+    if not config.get("SMTP_URL"):
+        problems.append("SMTP_URL doit désigner un serveur SMTP : la boîte de développement n'envoie rien.")
+    if not config.get("PUBLIC_URL", "").startswith("https://"):
+        problems.append("PUBLIC_URL doit être l'adresse publique en https:// du service.")
+    if problems:
+        raise ConfigurationError(
+            "Démarrage refusé en production :\n- " + "\n- ".join(problems)
+        )

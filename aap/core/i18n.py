@@ -1,0 +1,12 @@
+"""Language choice: the user's preference, else the visitor's session, else French."""
+from flask import session
+from flask_login import current_user
+
+LOCALES = {"fr": "Français", "en": "English"}
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    chosen = session.get("locale")
+    return chosen if chosen in LOCALES else "fr"

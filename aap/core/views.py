@@ -1,0 +1,64 @@
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from aap.core.i18n import LOCALES
+from aap.core.permissions import allow, public
+from aap.core.queue import get_redis
+from aap.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+@allow(public)
+def home():
+    return render_template("core/home.html")
+
+
+@bp.get("/accessibilite")
+@allow(public)
+def accessibility():
+    return render_template("core/accessibility.html")
+
+
+@bp.post("/langue")
+@allow(public)
+def set_language():
+    locale = request.form.get("locale", "fr")
+    if locale in LOCALES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    target = request.form.get("next", "")
+    # only a path on this site, never an absolute URL given by the visitor
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.home")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+@allow(public)
+def healthz():
+    checks = {"database": _probe(lambda: db.session.execute(text("SELECT 1"))),
+              "redis": _probe(lambda: get_redis().ping())}
+    healthy = all(value == "ok" for value in checks.values())
+    body = {"status": "ok" if healthy else "error", **checks}
+    return jsonify(body), 200 if healthy else 503
+
+
+def _probe(check) -> str:
+    try:
+        check()
+        return "ok"
+    except Exception as exc:  # any failure is a "down" answer, never a crash of the health page
+        current_app.logger.warning("healthz: %s", exc)
+        return "error"
+
+
+@bp.app_context_processor
+def layout_context():
+    from aap.core.i18n import select_locale
+
+    return {"current_locale": select_locale(), "locales": LOCALES}

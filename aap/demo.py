@@ -1,0 +1,106 @@
+"""Demo data for `make run`: personas with random passwords, organisations of the territory, a call."""
+import json
+import secrets
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+
+from aap.auth import operations as auth_operations
+from aap.auth.models import User
+from aap.auth.passwords import hash_password, password_problems
+from aap.auth.totp import new_secret
+from aap.calls.models import Call
+from aap.core.models import utcnow
+from aap.extensions import db
+from aap.organisations.models import Membership, Organisation
+
+PERSONAS = {
+    "holder": ("porteur@example.org", "Camille Porteur", "Porteur·se de projet", []),
+    "instructor": ("instructeur@example.org", "Dominique Instructeur", "Instructeur·rice", [("instructor", None)]),
+    "committee": ("comite@example.org", "Alex Comité", "Membre du comité", [("committee", "call"), ("reviewer", "call")]),
+    "admin": ("admin@example.org", "Claude Admin", "Administrateur·rice", [("admin", None)]),
+}
+
+ORGANISATIONS = [
+    ("Les Jardins partagés de la Plaine", "association", "93066", True, "W931000001", 1998),
+    ("Coopérative Vélos Solidaires", "scic", "93001", True, None, 2015),
+    ("Repair Café de Stains", "association", "93072", False, "W931000003", 2012),
+    ("La Fabrique à Projets", "scop", "93070", False, None, 2009),
+    ("Cuisine du Monde en Partage", "association", "93027", True, None, 2017),
+    ("Réemploi 93", "esus", "93031", False, None, 2019),
+]
+
+
+def luhn_siret(seed: int) -> str:
+    """A fictional SIRET whose key is right, so the demo passes the same checks as real data."""
+    body = f"8{seed:08d}0001"
+    for last in range(10):
+        candidate = body + str(last)
+        total = sum(int(d) if i % 2 else sum(divmod(int(d) * 2, 10)) for i, d in enumerate(candidate))
+        if total % 10 == 0:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def random_password(email: str) -> str:
+    while True:
+        candidate = secrets.token_urlsafe(15)
+        if not password_problems(candidate, email):
+            return candidate
+
+
+def credentials_path() -> Path:
+    return Path(current_app.instance_path) / "demo-credentials.json"
+
+
+def load_demo() -> dict:
+    """Idempotent: a second run changes nothing and returns the logins kept under instance/."""
+    path = credentials_path()
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    call = _demo_call()
+    logins = {}
+    for persona, (email, name, label, grants) in PERSONAS.items():
+        user = auth_operations.find_user(email)
+        password = stored.get(persona, {}).get("password")
+        if user is None or password is None:
+            password = random_password(email)
+            user = user or User(email=email, full_name=name, email_verified_at=utcnow())
+            user.password_hash = hash_password(password)
+            db.session.add(user)
+        for role, scope in grants:
+            auth_operations.grant_role(user, role, call.id if scope == "call" else None)
+        if user.requires_two_factor() and not user.totp_enabled:
+            user.totp_secret, user.totp_enabled_at = new_secret(), utcnow()
+        logins[persona] = {"label": label, "email": email, "password": password,
+                           "totp": user.requires_two_factor()}
+    db.session.flush()
+    _demo_organisations(auth_operations.find_user(PERSONAS["holder"][0]))
+    db.session.commit()
+    path.write_text(json.dumps(logins, indent=2, ensure_ascii=False))
+    path.chmod(0o600)
+    return logins
+
+
+def _demo_call() -> Call:
+    call = db.session.execute(db.select(Call).where(Call.title == "Appel à projets ESS")).scalars().first()
+    if call is None:
+        call = Call(title="Appel à projets ESS", year=date.today().year, edition=20, state="published")
+        db.session.add(call)
+        db.session.flush()
+    return call
+
+
+def _demo_organisations(holder: User) -> None:
+    for index, (name, form, commune, qpv, rna, year) in enumerate(ORGANISATIONS, start=1):
+        exists = db.session.execute(db.select(Organisation.id).where(Organisation.name == name)).first()
+        if exists:
+            continue
+        organisation = Organisation(
+            name=name, legal_form=form, siret=luhn_siret(index * 7919), rna=rna,
+            address=f"{index * 3} rue de la République", commune_insee=commune, in_qpv=qpv,
+            creation_date=date(year, 3, 1), paid_staff_fte=Decimal(index) / 2, volunteers=index * 6)
+        if index == 1:
+            organisation.memberships.append(Membership(user_id=holder.id))
+        db.session.add(organisation)

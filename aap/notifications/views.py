@@ -1,0 +1,28 @@
+from flask import Blueprint, render_template, request
+
+from aap.core.permissions import allow, get_or_404, role
+from aap.extensions import db
+from aap.notifications.models import MAIL_STATES, Mail
+
+bp = Blueprint("notifications", __name__, url_prefix="/admin/courriels")
+
+
+@bp.get("")
+@allow(role("admin"))
+def mailbox():
+    status = request.args.get("statut", "")
+    query = db.select(Mail).order_by(Mail.created_at.desc(), Mail.id.desc())
+    if status in MAIL_STATES:
+        query = query.where(Mail.status == status)
+    search = request.args.get("q", "").strip()
+    if search:
+        query = query.where(Mail.to_address.ilike(f"%{search}%") | Mail.subject.ilike(f"%{search}%"))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    return render_template("notifications/mailbox.html", page=page, status=status, search=search,
+                           states=MAIL_STATES)
+
+
+@bp.get("/<int:mail_id>")
+@allow(role("admin"))
+def mail(mail_id):
+    return render_template("notifications/mail.html", mail=get_or_404(Mail, mail_id))

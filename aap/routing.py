@@ -1,0 +1,19 @@
+"""Blueprints, one per feature."""
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from aap import cli
+    from aap.admin.views import bp as admin_bp
+    from aap.auth.account import bp as account_bp
+    from aap.auth.views import bp as auth_bp
+    from aap.core import errors, permissions
+    from aap.core.views import bp as core_bp
+    from aap.notifications.views import bp as notifications_bp
+    from aap.organisations.views import bp as organisations_bp
+
+    for blueprint in (core_bp, auth_bp, account_bp, organisations_bp, admin_bp, notifications_bp):
+        app.register_blueprint(blueprint)
+    permissions.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)

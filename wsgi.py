@@ -1,0 +1,3 @@
+from aap import create_app
+
+app = create_app()
