@@ -153,7 +153,7 @@ def enrol_totp():
     if user is None:
         return redirect(url_for("auth.login"))
     if user.totp_enabled:
-        return redirect(url_for("auth.account"))
+        return redirect(url_for("account.account"))
     secret = session.get("enrol_secret") or totp.new_secret()
     session["enrol_secret"] = secret
     form = forms.EnrolForm()
@@ -162,7 +162,7 @@ def enrol_totp():
             codes = operations.enable_totp(user, secret)
             session.pop("enrol_secret", None)
             db.session.commit()
-            target = url_for("auth.account")
+            target = url_for("account.account")
             if not current_user.is_authenticated:
                 target = session["pending_login"].get("next") or url_for("core.home")
                 _complete_login(user, target)

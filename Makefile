@@ -1,0 +1,29 @@
+# Two commands: `make run` (the app with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test install translations clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --directory aap/translations --domain messages --use-fuzzy --statistics 2>&1 | tail -n 1
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) aap demo > /dev/null
+	$(FLASK) aap serve
+
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,183 @@
+import html
+import os
+import re
+
+import flask_migrate
+import pytest
+from flask.testing import FlaskClient
+from rq import SimpleWorker
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import event
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from aap import create_app
+from aap.core import jobs
+from aap.core.queue import get_queue, get_redis
+from aap.extensions import db, login_manager
+from tests import factories
+from tests.services import RedisServer, SmtpServer, postgres_database
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    server = SmtpServer()
+    yield server
+    server.stop()
+
+
+def build_test_app(database_url: str, redis_url: str, **overrides):
+    config = {"AAP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url,
+              "PUBLIC_URL": "http://localhost", "WTF_CSRF_ENABLED": False, "TESTING": True,
+              "SECRET_KEY": "test-secret-key-that-is-long-enough-for-signing"}
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory, redis_server, smtp_server):
+    if request.param == "postgresql":
+        url = postgres_database(f"aap_test_{os.getpid()}")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = build_test_app(url, redis_server.url, SMTP_URL=smtp_server.url)
+    app.test_client_class = Client
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis(request):
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        get_redis(app).flushdb()
+
+
+@pytest.fixture
+def session(app):
+    """Each test runs inside a transaction that is rolled back; the app's commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        # a plain Session: Flask-SQLAlchemy's own picks the engine and would step outside the transaction
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        db.session = scoped_session(factory, scopefunc=_app_ctx_id)
+        jobs.bind_app(app)
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+class Client(FlaskClient):
+    """A test client whose requests see the database as it is now, not as the identity map remembers it."""
+
+    def open(self, *args, **kwargs):
+        db.session.expire_all()
+        response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        #: the text a person reads (entities decoded); .text keeps the raw, escaped HTML
+        response.page = html.unescape(response.get_data(as_text=True))
+        return response
+
+    def login(self, user, fresh=True):
+        """Sign a user in as the login page does, without typing the password and code each time."""
+        user_agent = self.environ_base["HTTP_USER_AGENT"]
+        with self.application.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                                   headers={"User-Agent": user_agent}):
+            identifier = login_manager._session_identifier_generator()
+        with self.session_transaction() as browser_session:
+            browser_session["_user_id"] = user.get_id()
+            browser_session["_fresh"] = fresh
+            browser_session["_id"] = identifier
+        return user
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """login_as("admin") creates a user with that role, signs them in and returns them."""
+
+    def login(role: str = "holder", **fields):
+        roles = () if role == "holder" else (role,)
+        call = factories.make_call() if role in ("reviewer", "committee", "funder") else None
+        totp = role != "holder"
+        user = factories.make_user(roles=roles, call=call, totp=totp, **fields)
+        return client.login(user)
+
+    return login
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.inbox.clear()
+    return smtp_server.inbox
+
+
+@pytest.fixture
+def worker(app, session):
+    """drain() runs every queued job now, in this process, as `aap worker --burst` would."""
+
+    class Drain:
+        def drain(self) -> int:
+            queue = get_queue(app)
+            count = queue.count
+            SimpleWorker([queue], connection=get_redis(app)).work(burst=True, logging_level="WARNING")
+            return count
+
+    return Drain()
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counted: … ; counted.n is the number of SQL statements run."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        class Counter:
+            n = 0
+            statements: list = []
+
+        counter = Counter()
+        counter.statements = []
+
+        def count(conn, cursor, statement, *args):
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK TO)", statement):
+                counter.n += 1
+                counter.statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+
+    return counting
+
+
+def link_in(text: str) -> str:
+    match = re.search(r"http://localhost(/\S+)", text)
+    assert match, f"no link in:\n{text}"
+    return match.group(1)
