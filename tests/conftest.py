@@ -1,3 +1,4 @@
+import contextvars
 import html
 import os
 import re
@@ -86,11 +87,11 @@ def session(app):
 
 
 class Client(FlaskClient):
-    """A test client whose requests see the database as it is now, not as the identity map remembers it."""
+    """Each request gets its own app context (so its own g and session), as in production."""
 
     def open(self, *args, **kwargs):
         db.session.expire_all()
-        response = super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()
         #: the text a person reads (entities decoded); .text keeps the raw, escaped HTML
         response.page = html.unescape(response.get_data(as_text=True))

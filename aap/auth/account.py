@@ -46,7 +46,7 @@ def change_password():
         else:
             operations.set_password(current_user, form.password.data)
             db.session.commit()
-            login_user(current_user)  # the session token changed: keep this session signed in
+            login_user(current_user._get_current_object())  # new session token: keep this session signed in
             flash(_("Votre mot de passe a été changé. Vos autres sessions ont été déconnectées."), "success")
             return redirect(url_for("account.account"))
     return _render(password=form, status=400)

@@ -1,0 +1,120 @@
+"""Every route × every role: what is allowed, what is refused, and how.
+
+A new route fails test_every_route_is_in_the_matrix until its row is added here.
+"""
+import pytest
+
+from aap.notifications.models import Mail
+from aap.extensions import db
+from tests import factories
+
+ROLES = ["anonymous", "holder", "other_holder", "instructor", "reviewer", "committee", "funder", "admin"]
+OK, LOGIN, FORBIDDEN, HIDDEN = "ok", "login", 403, 404
+
+EVERYONE = {role: OK for role in ROLES}
+SIGNED_IN = {**EVERYONE, "anonymous": LOGIN}
+ADMIN_ONLY = {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "admin": OK}
+ORGANISATION_VIEW = {"anonymous": LOGIN, "holder": OK, "other_holder": HIDDEN, "instructor": OK,
+                     "reviewer": HIDDEN, "committee": HIDDEN, "funder": HIDDEN, "admin": OK}
+ORGANISATION_EDIT = {**ORGANISATION_VIEW, "instructor": FORBIDDEN, "admin": FORBIDDEN}
+
+#: endpoint: (method, path template, expectation per role)
+MATRIX = {
+    "core.home": ("GET", "/", EVERYONE),
+    "core.accessibility": ("GET", "/accessibilite", EVERYONE),
+    "core.set_language": ("POST", "/langue", EVERYONE),
+    "core.healthz": ("GET", "/healthz", EVERYONE),
+    "auth.register": ("GET", "/inscription", EVERYONE),
+    "auth.check_mailbox": ("GET", "/inscription/verifiez-vos-mails", EVERYONE),
+    "auth.verify_email": ("GET", "/verification/not-a-token", EVERYONE),
+    "auth.resend_verification": ("GET", "/verification/renvoyer", EVERYONE),
+    "auth.login": ("GET", "/connexion", EVERYONE),
+    "auth.two_factor": ("GET", "/connexion/code", EVERYONE),
+    "auth.enrol_totp": ("GET", "/connexion/double-authentification", EVERYONE),
+    "auth.logout": ("POST", "/deconnexion", EVERYONE),
+    "auth.forgot_password": ("GET", "/mot-de-passe-oublie", EVERYONE),
+    "auth.reset_password": ("GET", "/mot-de-passe/not-a-token", EVERYONE),
+    "auth.accept_invitation": ("GET", "/invitation/not-a-token", EVERYONE),
+    "account.account": ("GET", "/compte", SIGNED_IN),
+    "account.change_password": ("POST", "/compte/mot-de-passe", SIGNED_IN),
+    "account.disable_totp": ("POST", "/compte/double-authentification/desactiver", SIGNED_IN),
+    "account.regenerate_codes": ("POST", "/compte/codes-de-secours", SIGNED_IN),
+    "organisations.index": ("GET", "/structures", SIGNED_IN),
+    "organisations.create": ("GET", "/structures/nouvelle", SIGNED_IN),
+    "organisations.show": ("GET", "/structures/{organisation}", ORGANISATION_VIEW),
+    "organisations.edit": ("GET", "/structures/{organisation}/modifier", ORGANISATION_EDIT),
+    "organisations.invite": ("POST", "/structures/{organisation}/inviter", ORGANISATION_EDIT),
+    "organisations.join": ("GET", "/structures/invitation/not-a-token", SIGNED_IN),
+    "admin.users": ("GET", "/admin/utilisateurs", ADMIN_ONLY),
+    "admin.invite": ("POST", "/admin/utilisateurs/inviter", ADMIN_ONLY),
+    "notifications.mailbox": ("GET", "/admin/courriels", ADMIN_ONLY),
+    "notifications.mail": ("GET", "/admin/courriels/{mail}", ADMIN_ONLY),
+}
+UNGUARDED = {"static"}
+
+
+@pytest.fixture
+def world(session):
+    call = factories.make_call()
+    users = {
+        "holder": factories.make_user(),
+        "other_holder": factories.make_user(),
+        "instructor": factories.make_user(roles=("instructor",), totp=True),
+        "reviewer": factories.make_user(roles=("reviewer",), call=call, totp=True),
+        "committee": factories.make_user(roles=("committee",), call=call, totp=True),
+        "funder": factories.make_user(roles=("funder",), call=call, totp=True),
+        "admin": factories.make_user(roles=("admin",), totp=True),
+    }
+    organisation = factories.make_organisation(members=[users["holder"]])
+    factories.make_organisation(members=[users["other_holder"]])
+    mail = Mail(to_address="x@example.org", template="verify_email", subject="s", body_text="t", body_html="h")
+    db.session.add(mail)
+    db.session.commit()
+    return users, {"organisation": organisation.id, "mail": mail.id}
+
+
+def outcome(response) -> str | int:
+    if response.status_code in (403, 404):
+        return response.status_code
+    if response.status_code == 302 and "/connexion?next=" in response.location:
+        return LOGIN
+    assert response.status_code < 500, response.page
+    return OK
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - UNGUARDED == set(MATRIX)
+
+
+def test_every_view_declares_its_access_rule(app):
+    missing = [name for name, view in app.view_functions.items()
+               if name not in UNGUARDED and not hasattr(view, "access_rule")]
+    assert missing == []
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_answers_each_role_as_expected(app, world, endpoint):
+    users, ids = world
+    method, template, expected = MATRIX[endpoint]
+    path = template.format(**ids)
+    seen = {}
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            client.login(users[role])
+        seen[role] = outcome(client.open(path, method=method))
+    assert seen == expected
+
+
+def test_a_view_without_a_rule_is_refused_to_everyone(app, world):
+    users, _ids = world
+    app.view_functions["core.home"].__dict__.pop("access_rule")
+    try:
+        client = app.test_client()
+        client.login(users["admin"])
+        assert client.get("/").status_code == 403
+    finally:
+        from aap.core.permissions import public
+
+        app.view_functions["core.home"].access_rule = public
