@@ -122,6 +122,14 @@ def test_creation_date_typed_as_the_help_text_says_is_accepted(client, login_as)
     assert db.session.scalars(db.select(Organisation.creation_date)).one() == date(2015, 3, 1)
 
 
+@pytest.mark.xfail(reason="communes.current_communes sorts by raw code points: Épinay comes after Villetaneuse",
+                   strict=True)
+def test_communes_are_offered_in_alphabetical_order(client, login_as):
+    login_as()
+    page = client.get("/structures/nouvelle").page
+    assert page.index(">Épinay-sur-Seine (93031)<") < page.index(">La Courneuve (93027)<")
+
+
 @pytest.mark.xfail(reason="NumberRange allows 100000 ETP but the column is Numeric(7, 2): max 99999.99 "
                           "(PostgreSQL raises numeric field overflow, a 500)", strict=True)
 def test_a_staff_count_too_large_for_the_column_is_refused_by_the_form(client, login_as):
@@ -301,8 +309,8 @@ def test_a_member_invites_someone_who_accepts_and_becomes_a_member(client, login
     [mail] = mailbox.to("camille@example.org")
     assert mail["Subject"] == "Invitation à rejoindre Les Jardins partagés"
     link = link_in(mailbox.text(mail))
-    token = link.removeprefix("/structures/invitation/")
     assert re.fullmatch(r"/structures/invitation/[\w-]+", link)
+    token = link.removeprefix("/structures/invitation/")
     invitation = db.session.scalars(db.select(OrganisationInvitation)).one()
     assert invitation.email == "camille@example.org" and token not in invitation.token_hash
 
