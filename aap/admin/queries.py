@@ -2,6 +2,7 @@
 from sqlalchemy import or_
 
 from aap.auth.models import RoleGrant, User
+from aap.core.text import contains_pattern
 from aap.extensions import db
 
 USER_SORTS = {
@@ -16,8 +17,8 @@ def users_page(search: str = "", role: str = "", sort: str = "email", descending
                page: int = 1, per_page: int = 50):
     query = db.select(User)
     if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(User.email.ilike(pattern), User.full_name.ilike(pattern)))
+        pattern = contains_pattern(search)
+        query = query.where(or_(User.email.ilike(pattern, escape="\\"), User.full_name.ilike(pattern, escape="\\")))
     if role:
         query = query.where(User.id.in_(db.select(RoleGrant.user_id).where(RoleGrant.role == role)))
     column = USER_SORTS.get(sort, User.email)

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from aap.auth.passwords import password_problems
+from aap.auth.passwords import MIN_LENGTH, PASSPHRASE_LENGTH, password_problems
 from aap.core.i18n import LOCALES
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -28,8 +28,9 @@ class StrongPassword:
 
 def new_password_fields():
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired(REQUIRED), StrongPassword()],
-                             description=_l("12 caractères au moins, mêlant minuscules, majuscules, chiffres "
-                                            "ou symboles ; ou une phrase de passe de 16 caractères."),
+                             description=_l("Au moins %(min)d caractères avec trois types parmi minuscules, "
+                                            "majuscules, chiffres et symboles ; ou une phrase de passe d'au moins "
+                                            "%(long)d caractères.", min=MIN_LENGTH, long=PASSPHRASE_LENGTH),
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Confirmez le mot de passe"),
                             validators=[DataRequired(REQUIRED),

@@ -107,7 +107,7 @@ def invite(email: str, role: str, call_id: int | None, invited_by: User | None) 
         link = external_url("auth.login")
     queue_mail(user.email, "invitation", user=user, link=link, role=role,
                inviter=invited_by.display_name if invited_by else None,
-               has_password=user.password_hash is not None)
+               has_password=user.password_hash is not None, days=tokens.MAX_AGE["invite"] // 86400)
     return user, link
 
 

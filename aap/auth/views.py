@@ -3,6 +3,7 @@ import time
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from aap.auth import forms, operations, throttle, totp
@@ -22,7 +23,8 @@ def _safe_next(default: str = "core.home") -> str:
 
 def _throttled_message(seconds: int) -> str:
     minutes = max(1, round(seconds / 60))
-    return _("Trop de tentatives de connexion. Par sécurité, réessayez dans %(n)d minute(s).", n=minutes)
+    return ngettext("Trop de tentatives de connexion. Par sécurité, réessayez dans %(num)d minute.",
+                    "Trop de tentatives de connexion. Par sécurité, réessayez dans %(num)d minutes.", minutes)
 
 
 @bp.route("/inscription", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 from flask import Blueprint, render_template, request
 
 from aap.core.permissions import allow, get_or_404, role
+from aap.core.text import contains_pattern
 from aap.extensions import db
 from aap.notifications.models import MAIL_STATES, Mail
 
@@ -16,7 +17,8 @@ def mailbox():
         query = query.where(Mail.status == status)
     search = request.args.get("q", "").strip()
     if search:
-        query = query.where(Mail.to_address.ilike(f"%{search}%") | Mail.subject.ilike(f"%{search}%"))
+        pattern = contains_pattern(search)
+        query = query.where(Mail.to_address.ilike(pattern, escape="\\") | Mail.subject.ilike(pattern, escape="\\"))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
     return render_template("notifications/mailbox.html", page=page, status=status, search=search,
                            states=MAIL_STATES)

@@ -5,6 +5,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from aap.core.text import sort_key
+
 SOURCE = Path(__file__).resolve().parent.parent / "data" / "communes.csv"
 
 
@@ -30,7 +32,7 @@ def all_communes() -> dict[str, Commune]:
 
 def current_communes(day: date | None = None) -> list[Commune]:
     day = day or date.today()
-    return sorted((c for c in all_communes().values() if c.exists_on(day)), key=lambda c: c.name)
+    return sorted((c for c in all_communes().values() if c.exists_on(day)), key=lambda c: sort_key(c.name))
 
 
 def commune_name(insee_code: str | None) -> str:

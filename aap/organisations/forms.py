@@ -35,14 +35,14 @@ class OrganisationForm(FlaskForm):
                             render_kw={"autocomplete": "street-address", "rows": 2})
     commune_insee = SelectField(_l("Commune"), validators=[DataRequired(_l("Choisissez la commune du siège."))])
     in_qpv = BooleanField(_l("Le siège est situé dans un quartier prioritaire de la politique de la ville (QPV)"))
-    creation_date = DateField(_l("Date de création"), validators=[Optional()],
+    creation_date = DateField(_l("Date de création"), validators=[Optional()], format=["%Y-%m-%d", "%d/%m/%Y"],
                               description=_l("Format jj/mm/aaaa si votre navigateur ne propose pas de calendrier."))
     paid_staff_fte = DecimalField(_l("Salarié·es en équivalent temps plein (ETP)"), places=2, default=Decimal(0),
-                                  validators=[Optional(), NumberRange(min=0, max=100000,
-                                                                      message=_l("Saisissez un nombre positif."))])
+                                  validators=[Optional(), NumberRange(min=0, max=Decimal("99999.99"),
+                                                                      message=_l("Saisissez un nombre entre 0 et 99 999,99."))])
     volunteers = IntegerField(_l("Nombre de bénévoles"), default=0,
                               validators=[Optional(), NumberRange(min=0, max=1000000,
-                                                                  message=_l("Saisissez un nombre positif."))])
+                                                                  message=_l("Saisissez un nombre entre 0 et 1 000 000."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,11 +1,17 @@
 """Lists of organisations: one query whatever the number of rows."""
-from sqlalchemy import or_
+from sqlalchemy import case, or_
 from sqlalchemy.orm import selectinload
 
+from aap.core.text import contains_pattern, sort_key
 from aap.extensions import db
+from aap.organisations.communes import all_communes
+from aap.organisations.identifiers import compact
 from aap.organisations.models import Membership, Organisation
 
-SORTS = {"name": Organisation.name, "commune": Organisation.commune_insee,
+#: communes sort by their name, not their INSEE code
+COMMUNE_NAME = case({c.insee_code: sort_key(c.name) for c in all_communes().values()},
+                    value=Organisation.commune_insee, else_=Organisation.commune_insee)
+SORTS = {"name": Organisation.name, "commune": COMMUNE_NAME,
          "created": Organisation.created_at, "legal_form": Organisation.legal_form}
 
 
@@ -16,9 +22,11 @@ def organisations_for(user, search: str = "", legal_form: str = "", commune: str
         query = query.where(Organisation.id.in_(
             db.select(Membership.organisation_id).where(Membership.user_id == user.id)))
     if search:
-        pattern = f"%{search.strip()}%"
-        query = query.where(or_(Organisation.name.ilike(pattern), Organisation.siret.ilike(pattern),
-                                Organisation.rna.ilike(pattern)))
+        pattern = contains_pattern(search)
+        digits = contains_pattern(compact(search))
+        query = query.where(or_(Organisation.name.ilike(pattern, escape="\\"),
+                                Organisation.siret.ilike(digits, escape="\\"),
+                                Organisation.rna.ilike(digits, escape="\\")))
     if legal_form:
         query = query.where(Organisation.legal_form == legal_form)
     if commune:

@@ -17,7 +17,8 @@ bp = Blueprint("organisations", __name__, url_prefix="/structures")
 
 @bp.app_context_processor
 def organisation_helpers():
-    return {"commune_name": commune_name, "legal_form_label": lambda key: LEGAL_FORM_LABELS.get(key, key)}
+    return {"commune_name": commune_name, "legal_form_label": lambda key: LEGAL_FORM_LABELS.get(key, key),
+            "invitation_days": operations.INVITATION_DAYS}
 
 
 @bp.get("")
@@ -75,7 +76,8 @@ def invite(organisation_id):
         operations.invite_member(organisation, form.email.data, current_user,
                                  lambda token: external_url("organisations.join", token=token))
         db.session.commit()
-        flash(_("Invitation envoyée à %(email)s. Le lien est valable 14 jours.", email=form.email.data), "success")
+        flash(_("Invitation envoyée à %(email)s. Le lien est valable %(days)d jours.", email=form.email.data,
+                days=operations.INVITATION_DAYS), "success")
         return redirect(url_for("organisations.show", organisation_id=organisation.id))
     return render_template("organisations/show.html", organisation=organisation, invite_form=form), 400
 

@@ -41,7 +41,7 @@ def test_login_is_throttled_after_repeated_failures_even_with_the_right_password
         assert login(client, "porteur@example.org", "Mauvais-Mot-2026").status_code == 200
     throttled = login(client, "porteur@example.org")
     assert throttled.status_code == 429
-    assert "Trop de tentatives de connexion" in throttled.page and "réessayez dans 15 minute" in throttled.page
+    assert "Trop de tentatives de connexion" in throttled.page and "réessayez dans 15 minutes." in throttled.page
     assert not signed_in(client)
 
 

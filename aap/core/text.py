@@ -1,0 +1,13 @@
+"""Text helpers shared by list pages: accent-insensitive sorting and literal search."""
+import unicodedata
+
+
+def sort_key(text: str) -> str:
+    """« Épinay » sorts with the E, as a French reader expects."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def contains_pattern(search: str) -> str:
+    """A LIKE pattern matching the text literally: % and _ typed by a user are not wildcards."""
+    escaped = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
