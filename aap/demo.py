@@ -33,15 +33,21 @@ ORGANISATIONS = [
 ]
 
 
-def luhn_siret(seed: int) -> str:
-    """A fictional SIRET whose key is right, so the demo passes the same checks as real data."""
-    body = f"8{seed:08d}0001"
-    for last in range(10):
-        candidate = body + str(last)
-        total = sum(int(d) if i % 2 else sum(divmod(int(d) * 2, 10)) for i, d in enumerate(candidate))
+def _luhn_complete(digits: str) -> str:
+    """Append the digit that makes the whole number pass the Luhn check."""
+    for last in "0123456789":
+        candidate = digits + last
+        total = sum(int(d) if i % 2 == 0 else sum(divmod(int(d) * 2, 10))
+                    for i, d in enumerate(reversed(candidate)))
         if total % 10 == 0:
             return candidate
     raise AssertionError("unreachable")
+
+
+def luhn_siret(seed: int) -> str:
+    """A fictional SIRET whose keys are right, so the demo passes the same checks as real data."""
+    siren = _luhn_complete(f"8{seed:07d}")
+    return _luhn_complete(siren + "0001")
 
 
 def random_password(email: str) -> str:

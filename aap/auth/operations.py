@@ -1,6 +1,4 @@
 """Every write of the accounts domain. Nothing here commits: the request or job does."""
-from flask import url_for
-
 from aap.auth import tokens, totp
 from aap.auth.models import CALL_ROLES, GLOBAL_ROLES, RoleGrant, User, new_session_token
 from aap.auth.passwords import hash_password, needs_rehash, verify_password
@@ -14,9 +12,10 @@ def find_user(email: str) -> User | None:
 
 
 def external_url(endpoint: str, **values) -> str:
+    """An absolute link for mails and the command line, which have no request to take the host from."""
     from flask import current_app
 
-    return current_app.config["PUBLIC_URL"] + url_for(endpoint, **values)
+    return current_app.config["PUBLIC_URL"] + current_app.url_map.bind("").build(endpoint, values)
 
 
 def register(full_name: str, email: str, password: str, locale: str) -> User | None:

@@ -59,6 +59,6 @@ def _probe(check) -> str:
 
 @bp.app_context_processor
 def layout_context():
-    from aap.core.i18n import select_locale
+    from flask_babel import get_locale
 
-    return {"current_locale": select_locale(), "locales": LOCALES}
+    return {"current_locale": str(get_locale()), "locales": LOCALES}

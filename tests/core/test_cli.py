@@ -1,0 +1,77 @@
+import json
+
+import pyotp
+
+from aap.auth.operations import find_user
+from aap.auth.passwords import verify_password
+from aap.demo import PERSONAS, credentials_path, load_demo
+from aap.extensions import db
+from aap.notifications.models import Mail
+from aap.organisations.models import Organisation
+from aap.organisations.identifiers import is_valid_siret
+
+
+def test_demo_is_idempotent_with_random_passwords_kept_under_instance(app, session, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    first = load_demo()
+    organisations = db.session.execute(db.select(db.func.count()).select_from(Organisation)).scalar_one()
+    second = load_demo()
+    assert first == second
+    assert db.session.execute(db.select(db.func.count()).select_from(Organisation)).scalar_one() == organisations
+    assert set(first) == {"holder", "instructor", "committee", "admin"}
+    for persona, login in first.items():
+        user = find_user(login["email"])
+        assert verify_password(user.password_hash, login["password"])
+        assert login["email"].split("@")[0] not in login["password"].lower()
+        assert login["totp"] == (persona != "holder") == user.totp_enabled
+    assert json.loads(credentials_path().read_text()) == first
+    assert credentials_path().stat().st_mode & 0o777 == 0o600
+    assert all(is_valid_siret(o.siret) for o in db.session.execute(db.select(Organisation)).scalars())
+
+
+def test_demo_passwords_differ_from_one_install_to_the_next(app, session, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "one"))
+    (tmp_path / "one").mkdir()
+    first = load_demo()
+    for email, *_ in PERSONAS.values():
+        db.session.delete(find_user(email))
+    db.session.commit()
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "two"))
+    (tmp_path / "two").mkdir()
+    assert load_demo()["admin"]["password"] != first["admin"]["password"]
+
+
+def test_invite_command_prints_the_invitation_link(app, session):
+    result = app.test_cli_runner().invoke(args=["aap", "invite", "--email", "Chargee@Example.org",
+                                                "--role", "instructor"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("http://localhost/invitation/")
+    assert find_user("chargee@example.org").has_role("instructor")
+
+
+def test_invite_command_refuses_a_call_role_without_a_call(app, session):
+    result = app.test_cli_runner().invoke(args=["aap", "invite", "--email", "x@example.org", "--role", "committee"])
+    assert result.exit_code == 2 and "committee is granted on a call" in result.output
+
+
+def test_totp_code_command_prints_the_current_code(app, session):
+    from tests import factories
+
+    user = factories.make_user(email="admin@example.org", roles=("admin",), totp=True)
+    result = app.test_cli_runner().invoke(args=["aap", "totp-code", "--email", "admin@example.org"])
+    assert result.output.strip() == pyotp.TOTP(user.totp_secret).now()
+    unknown = app.test_cli_runner().invoke(args=["aap", "totp-code", "--email", "nobody@example.org"])
+    assert unknown.exit_code == 1 and "Aucun compte" in unknown.output
+
+
+def test_worker_command_delivers_queued_mail_in_burst_mode(app, session, mailbox):
+    from aap.notifications.mail import queue_mail
+    from tests import factories
+
+    user = factories.make_user(email="porteur@example.org")
+    queue_mail(user.email, "verify_email", user=user, link="http://localhost/x")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["aap", "worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert len(mailbox.to("porteur@example.org")) == 1
+    assert db.session.execute(db.select(Mail.status)).scalar_one() == "sent"
