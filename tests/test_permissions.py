@@ -41,6 +41,7 @@ MATRIX = {
     "account.regenerate_codes": ("POST", "/compte/codes-de-secours", SIGNED_IN),
     "organisations.index": ("GET", "/structures", SIGNED_IN),
     "organisations.create": ("GET", "/structures/nouvelle", SIGNED_IN),
+    "organisations.export": ("GET", "/structures/export.csv", {**ADMIN_ONLY, "instructor": OK}),
     "organisations.show": ("GET", "/structures/{organisation}", ORGANISATION_VIEW),
     "organisations.edit": ("GET", "/structures/{organisation}/modifier", ORGANISATION_EDIT),
     "organisations.invite": ("POST", "/structures/{organisation}/inviter", ORGANISATION_EDIT),

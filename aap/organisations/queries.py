@@ -17,6 +17,12 @@ SORTS = {"name": Organisation.name, "commune": COMMUNE_NAME,
 
 def organisations_for(user, search: str = "", legal_form: str = "", commune: str = "",
                       sort: str = "name", descending: bool = False, page: int = 1):
+    query = filtered_organisations(user, search, legal_form, commune, sort, descending)
+    return db.paginate(query, page=page, per_page=50, error_out=False)
+
+
+def filtered_organisations(user, search: str = "", legal_form: str = "", commune: str = "",
+                           sort: str = "name", descending: bool = False):
     query = db.select(Organisation).options(selectinload(Organisation.memberships))
     if not user.is_staff:
         query = query.where(Organisation.id.in_(
@@ -32,5 +38,4 @@ def organisations_for(user, search: str = "", legal_form: str = "", commune: str
     if commune:
         query = query.where(Organisation.commune_insee == commune)
     column = SORTS.get(sort, Organisation.name)
-    query = query.order_by(column.desc() if descending else column.asc(), Organisation.id)
-    return db.paginate(query, page=page, per_page=50, error_out=False)
+    return query.order_by(column.desc() if descending else column.asc(), Organisation.id)

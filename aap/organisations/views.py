@@ -4,13 +4,14 @@ from flask_login import current_user
 
 from aap.auth.operations import external_url
 from aap.core.models import utcnow
-from aap.core.permissions import allow, get_or_404, signed_in
+from aap.core.exports import csv_response
+from aap.core.permissions import allow, get_or_404, role, signed_in
 from aap.extensions import db
 from aap.organisations import operations
 from aap.organisations.communes import commune_name, current_communes
 from aap.organisations.forms import LEGAL_FORM_LABELS, InviteMemberForm, OrganisationForm
 from aap.organisations.models import Organisation
-from aap.organisations.queries import SORTS, organisations_for
+from aap.organisations.queries import SORTS, filtered_organisations, organisations_for
 
 bp = Blueprint("organisations", __name__, url_prefix="/structures")
 
@@ -21,17 +22,33 @@ def organisation_helpers():
             "invitation_days": operations.INVITATION_DAYS}
 
 
+def _list_arguments() -> dict:
+    args = request.args
+    return {"search": args.get("q", ""), "legal_form": args.get("forme", ""), "commune": args.get("commune", ""),
+            "sort": args.get("tri") if args.get("tri") in SORTS else "name", "descending": args.get("ordre") == "desc"}
+
+
 @bp.get("")
 @allow(signed_in)
 def index():
-    args = request.args
-    sort = args.get("tri") if args.get("tri") in SORTS else "name"
-    descending = args.get("ordre") == "desc"
-    page = organisations_for(current_user, search=args.get("q", ""), legal_form=args.get("forme", ""),
-                             commune=args.get("commune", ""), sort=sort, descending=descending,
-                             page=args.get("page", 1, type=int))
-    return render_template("organisations/index.html", page=page, sort=sort, descending=descending,
-                           legal_forms=LEGAL_FORM_LABELS, communes=current_communes())
+    arguments = _list_arguments()
+    page = organisations_for(current_user, page=request.args.get("page", 1, type=int), **arguments)
+    return render_template("organisations/index.html", page=page, sort=arguments["sort"],
+                           descending=arguments["descending"], legal_forms=LEGAL_FORM_LABELS,
+                           communes=current_communes())
+
+
+@bp.get("/export.csv")
+@allow(role("admin", "instructor"))
+def export():
+    organisations = db.session.execute(filtered_organisations(current_user, **_list_arguments())).scalars()
+    header = [_("Nom"), _("Forme juridique"), _("SIRET"), _("Numéro RNA"), _("Adresse du siège"), _("Commune"),
+              _("Code INSEE"), _("QPV"), _("Date de création"), _("Salarié·es (ETP)"), _("Bénévoles"), _("Membres")]
+    rows = ([o.name, str(LEGAL_FORM_LABELS.get(o.legal_form, o.legal_form)), o.siret, o.rna, o.address,
+             commune_name(o.commune_insee), o.commune_insee, _("Oui") if o.in_qpv else _("Non"),
+             o.creation_date.strftime("%d/%m/%Y") if o.creation_date else "", str(o.paid_staff_fte).replace(".", ","),
+             o.volunteers, ", ".join(m.user.email for m in o.memberships)] for o in organisations)
+    return csv_response("structures.csv", header, rows)
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])
