@@ -1,7 +1,7 @@
 """`flask --app wsgi aap …` and the `aap` console script."""
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, ScriptInfo
 
 from aap.extensions import db
 
@@ -79,9 +79,5 @@ def main() -> None:
     """The `aap` console script: the same commands as `flask --app wsgi aap`."""
     from aap import create_app
 
-    cli = FlaskGroup(create_app=create_app, add_default_commands=False, add_version_option=False)
-
     app = create_app()
-    for name, command in build_group(app).commands.items():
-        cli.add_command(command, name)
-    cli.main()
+    app.cli.commands["aap"].main(prog_name="aap", obj=ScriptInfo(create_app=lambda: app))
