@@ -1,4 +1,5 @@
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from aap.core.permissions import allow, get_or_404, role
 from aap.core.text import contains_pattern
@@ -6,6 +7,7 @@ from aap.extensions import db
 from aap.notifications.models import MAIL_STATES, Mail
 
 bp = Blueprint("notifications", __name__, url_prefix="/admin/courriels")
+MAIL_STATE_LABELS = {"pending": _l("En attente"), "sent": _l("Envoyé"), "failed": _l("Échec")}
 
 
 @bp.get("")
@@ -20,8 +22,7 @@ def mailbox():
         pattern = contains_pattern(search)
         query = query.where(Mail.to_address.ilike(pattern, escape="\\") | Mail.subject.ilike(pattern, escape="\\"))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
-    return render_template("notifications/mailbox.html", page=page, status=status, search=search,
-                           states=MAIL_STATES)
+    return render_template("notifications/mailbox.html", page=page, state_labels=MAIL_STATE_LABELS)
 
 
 @bp.get("/<int:mail_id>")

@@ -35,7 +35,7 @@ def index():
     page = organisations_for(current_user, page=request.args.get("page", 1, type=int), **arguments)
     return render_template("organisations/index.html", page=page, sort=arguments["sort"],
                            descending=arguments["descending"], legal_forms=LEGAL_FORM_LABELS,
-                           communes=current_communes())
+                           communes=[(c.insee_code, c.name) for c in current_communes()])
 
 
 @bp.get("/export.csv")
