@@ -39,6 +39,10 @@ def build_group(app: Flask) -> AppGroup:
 
         run_worker(current_app._get_current_object(), burst=burst)
 
+    from aap.workflow.cli import register as register_workflow_commands
+
+    register_workflow_commands(group)
+
     if app.config["AAP_ENV"] != "production":
         @group.command("totp-code")
         @click.option("--email", required=True)

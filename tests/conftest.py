@@ -38,7 +38,9 @@ def smtp_server():
 def build_test_app(database_url: str, redis_url: str, **overrides):
     config = {"AAP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url,
               "PUBLIC_URL": "http://localhost", "WTF_CSRF_ENABLED": False, "TESTING": True,
-              "SECRET_KEY": "test-secret-key-that-is-long-enough-for-signing"}
+              "SECRET_KEY": "test-secret-key-that-is-long-enough-for-signing",
+              # room for the concurrency tests' twenty simultaneous connections
+              "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 25, "max_overflow": 5}}
     config.update(overrides)
     app = create_app(config)
     with app.app_context():

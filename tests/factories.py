@@ -54,3 +54,30 @@ def make_organisation(members=(), **fields) -> Organisation:
     db.session.add(organisation)
     db.session.commit()
     return organisation
+
+
+def make_open_call(workflow: str = "plaine-commune", **fields) -> Call:
+    """A published call whose workflow is snapshotted, open for a week on each side of now."""
+    from datetime import timedelta
+
+    from aap.workflow.operations import open_call
+
+    now = utcnow()
+    call = Call(title=fields.pop("title", "Appel à projets ESS"), year=fields.pop("year", 2026),
+                workflow_name=workflow, opens_at=fields.pop("opens_at", now - timedelta(days=7)),
+                closes_at=fields.pop("closes_at", now + timedelta(days=7)), **fields)
+    db.session.add(call)
+    open_call(call)
+    db.session.commit()
+    return call
+
+
+def make_dossier(call: Call, organisation: Organisation, holder: User, complete: bool = True, **fields):
+    from aap.workflow.operations import start_dossier
+
+    if complete:
+        fields = {"title": "Épicerie solidaire", "summary": "Une épicerie pour le quartier.",
+                  "requested_amount": Decimal("12000"), **fields}
+    dossier = start_dossier(call, organisation, holder, **fields)
+    db.session.commit()
+    return dossier

@@ -4,11 +4,17 @@ A new route fails test_every_route_is_in_the_matrix until its row is added here.
 """
 import pytest
 
-from aap.notifications.models import Mail
+from io import BytesIO
+
+from aap.core.models import utcnow
+from aap.core.storage import storage
 from aap.extensions import db
+from aap.notifications.models import Mail
+from aap.workflow import audit
 from tests import factories
 
-ROLES = ["anonymous", "holder", "other_holder", "instructor", "reviewer", "committee", "funder", "admin"]
+# the holder goes last: their POSTs change the dossier that the others have just tried
+ROLES = ["anonymous", "other_holder", "instructor", "reviewer", "committee", "funder", "admin", "holder"]
 OK, LOGIN, FORBIDDEN, HIDDEN = "ok", "login", 403, 404
 
 EVERYONE = {role: OK for role in ROLES}
@@ -17,6 +23,8 @@ ADMIN_ONLY = {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "admin"
 ORGANISATION_VIEW = {"anonymous": LOGIN, "holder": OK, "other_holder": HIDDEN, "instructor": OK,
                      "reviewer": HIDDEN, "committee": HIDDEN, "funder": HIDDEN, "admin": OK}
 ORGANISATION_EDIT = {**ORGANISATION_VIEW, "instructor": FORBIDDEN, "admin": FORBIDDEN}
+DOSSIER_VIEW = {**{role: OK for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN}
+DOSSIER_ACT = {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN, "holder": OK}
 
 #: endpoint: (method, path template, expectation per role)
 MATRIX = {
@@ -46,6 +54,16 @@ MATRIX = {
     "organisations.edit": ("GET", "/structures/{organisation}/modifier", ORGANISATION_EDIT),
     "organisations.invite": ("POST", "/structures/{organisation}/inviter", ORGANISATION_EDIT),
     "organisations.join": ("GET", "/structures/invitation/not-a-token", SIGNED_IN),
+    "dossiers.index": ("GET", "/dossiers", SIGNED_IN),
+    "dossiers.show": ("GET", "/dossiers/{dossier}", DOSSIER_VIEW),
+    "dossiers.act": ("POST", "/dossiers/{dossier}/actions/submit", DOSSIER_ACT),
+    "dossiers.record_file": ("GET", "/dossiers/{dossier}/journal/2/fichier", DOSSIER_VIEW),
+    "calls.index": ("GET", "/admin/appels", ADMIN_ONLY),
+    "calls.open_call": ("POST", "/admin/appels/{draft_call}/ouvrir", ADMIN_ONLY),
+    "calls.migrate": ("GET", "/admin/appels/{call}/migration", ADMIN_ONLY),
+    "workflows.index": ("GET", "/admin/workflows", ADMIN_ONLY),
+    "workflows.show": ("GET", "/admin/workflows/plaine-commune", ADMIN_ONLY),
+    "workflows.snapshot": ("GET", "/admin/workflows/versions/{version}", ADMIN_ONLY),
     "admin.users": ("GET", "/admin/utilisateurs", ADMIN_ONLY),
     "admin.invite": ("POST", "/admin/utilisateurs/inviter", ADMIN_ONLY),
     "notifications.mailbox": ("GET", "/admin/courriels", ADMIN_ONLY),
@@ -56,7 +74,7 @@ UNGUARDED = {"static"}
 
 @pytest.fixture
 def world(session):
-    call = factories.make_call()
+    call = factories.make_open_call()
     users = {
         "holder": factories.make_user(),
         "other_holder": factories.make_user(),
@@ -70,8 +88,14 @@ def world(session):
     factories.make_organisation(members=[users["other_holder"]])
     mail = Mail(to_address="x@example.org", template="verify_email", subject="s", body_text="t", body_html="h")
     db.session.add(mail)
+    dossier = factories.make_dossier(call, organisation, users["holder"])
+    stored = storage().save(BytesIO(b"%PDF-1.4\n%%EOF\n"), "piece.pdf")
+    audit.append(dossier, transition="create", from_state="draft", to_state="draft", actor=users["admin"],
+                 at=utcnow(), payload={"file": stored.as_dict()})
+    draft_call = factories.make_call(state="draft", title="Appel en préparation")
     db.session.commit()
-    return users, {"organisation": organisation.id, "mail": mail.id}
+    return users, {"organisation": organisation.id, "mail": mail.id, "dossier": dossier.id, "call": call.id,
+                   "draft_call": draft_call.id, "version": call.workflow_version_id}
 
 
 def outcome(response) -> str | int:

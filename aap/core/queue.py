@@ -42,17 +42,20 @@ def get_queue(app: Flask | None = None) -> Queue:
     return Queue(QUEUE_NAME, connection=get_redis(app))
 
 
-def enqueue_after_commit(session: Session, func, *args) -> None:
-    """Register a job that is sent to RQ once the session's transaction has committed."""
-    session.info.setdefault(_PENDING, []).append((func, args))
+def enqueue_after_commit(session: Session, func, *args, at=None) -> None:
+    """Register a job that is sent to RQ once the session's transaction has committed (at a time, if given)."""
+    session.info.setdefault(_PENDING, []).append((func, args, at))
 
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_pending(session: Session) -> None:
     jobs = session.info.pop(_PENDING, [])
-    for func, args in jobs:
+    for func, args, at in jobs:
         try:
-            get_queue().enqueue(func, *args)
+            if at is None:
+                get_queue().enqueue(func, *args)
+            else:
+                get_queue().enqueue_at(at, func, *args)
         except redis.RedisError:
             # the database row stays pending; the relay enqueues it again when Redis is back
             log.warning("Redis indisponible : %s%r sera relancé plus tard", func.__name__, args)

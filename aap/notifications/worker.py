@@ -14,5 +14,9 @@ def run_worker(app: Flask, burst: bool = False) -> bool:
     bind_app(app)
     with app.app_context():
         db.engine.dispose(close=False)
+    from aap.workflow.timers import schedule_tick
+
+    if not burst:
+        schedule_tick(get_queue(app))
     worker = SimpleWorker([get_queue(app)], connection=get_redis(app), name=f"aap-{os.getpid()}")
     return worker.work(with_scheduler=True, burst=burst, logging_level="INFO")

@@ -1,0 +1,114 @@
+"""Uploaded files: checked by content, stored outside the web root under a random key, with a checksum.
+
+Everything goes through Storage so that an S3-compatible store can replace the local folder.
+"""
+import hashlib
+import os
+import secrets
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from flask import current_app
+
+MAX_BYTES = 10 * 1024 * 1024
+#: what we accept, recognised by the first bytes of the file, never by its name
+SIGNATURES = {
+    "application/pdf": [b"%PDF-"],
+    "image/png": [b"\x89PNG\r\n\x1a\n"],
+    "image/jpeg": [b"\xff\xd8\xff"],
+}
+OFFICE_TYPES = {
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", **OFFICE_TYPES}
+
+
+class UploadRefused(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def sniff(head: bytes, path: Path) -> str | None:
+    for content_type, signatures in SIGNATURES.items():
+        if any(head.startswith(signature) for signature in signatures):
+            return content_type
+    if head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+                return declared if declared in OFFICE_TYPES else None
+            if "[Content_Types].xml" in names:
+                if any(n.startswith("word/") for n in names):
+                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                if any(n.startswith("xl/") for n in names):
+                    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return None
+
+
+def safe_name(name: str, content_type: str) -> str:
+    """Keep a readable name for the download, without any path or control character."""
+    base = os.path.basename((name or "").replace("\\", "/"))
+    base = "".join(c for c in base if c.isprintable() and c not in '<>:"/\\|?*').strip(" .") or "document"
+    stem = base.rsplit(".", 1)[0][:120] or "document"
+    return stem + EXTENSIONS[content_type]
+
+
+class LocalStorage:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, key: str) -> Path:
+        if not key.isalnum():
+            raise UploadRefused("clé de fichier invalide")
+        return self.root / key[:2] / key
+
+    def save(self, stream, filename: str) -> StoredFile:
+        key = secrets.token_hex(20)
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        with open(target, "wb") as out:
+            while chunk := stream.read(64 * 1024):
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    out.close()
+                    target.unlink()
+                    raise UploadRefused(f"Le fichier dépasse la taille maximale de {MAX_BYTES // (1024 * 1024)} Mo.")
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            target.unlink()
+            raise UploadRefused("Le fichier est vide.")
+        with open(target, "rb") as handle:
+            content_type = sniff(handle.read(16), target)
+        if content_type is None:
+            target.unlink()
+            raise UploadRefused("Ce type de fichier n'est pas accepté : envoyez un PDF, une image PNG ou JPEG, "
+                                "ou un document ODT, ODS, DOCX ou XLSX.")
+        return StoredFile(key, safe_name(filename, content_type), size, digest.hexdigest(), content_type)
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+    def open(self, key: str):
+        return open(self.path(key), "rb")
+
+
+def storage() -> LocalStorage:
+    return LocalStorage(Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"))

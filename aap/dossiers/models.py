@@ -1,0 +1,56 @@
+"""A dossier: one organisation's application to one call, moving through the call's workflow."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aap.core.models import TimestampMixin, UTCDateTime
+from aap.extensions import db
+
+
+class Dossier(TimestampMixin, db.Model):
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    requested_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    state: Mapped[str] = mapped_column(String(60), index=True)
+    #: the workflow snapshot this dossier follows; it never changes but by an explicit migration
+    workflow_version_id: Mapped[int] = mapped_column(ForeignKey("workflow_versions.id"))
+    state_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: when the current state's timeout fires, if it has one
+    timeout_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: number of audit records and hash of the last one: a removed tail is detected too
+    audit_count: Mapped[int] = mapped_column(default=0)
+    audit_head: Mapped[str] = mapped_column(String(64), default="")
+    #: optimistic lock: a stale form or a concurrent transition is refused, never applied twice
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    call = relationship("Call")
+    organisation = relationship("Organisation")
+    workflow_version = relationship("WorkflowVersion")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    def missing_items(self) -> list[str]:
+        """What still prevents submission, in words the holder can act on."""
+        missing = []
+        if not self.title.strip():
+            missing.append("titre du projet")
+        if not self.summary.strip():
+            missing.append("description du projet")
+        if not self.requested_amount:
+            missing.append("montant demandé")
+        return missing
+
+    def can(self, action: str, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if action == "view":
+            return (user.is_staff or self.organisation.is_member(user)
+                    or any(user.has_role(role, self.call_id) for role in ("reviewer", "committee", "funder")))
+        return False

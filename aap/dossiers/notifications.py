@@ -1,0 +1,28 @@
+"""Who a workflow's `notify` effect writes to, and what the mail says."""
+from aap.auth.models import RoleGrant, User
+from aap.auth.operations import external_url
+from aap.extensions import db
+from aap.notifications.mail import queue_mail
+
+GLOBAL = {"instructors": "instructor", "admins": "admin"}
+PER_CALL = {"reviewers": "reviewer", "committee": "committee", "funders": "funder"}
+
+
+def recipients(dossier, to: str) -> list[User]:
+    if to == "holder":
+        return [membership.user for membership in dossier.organisation.memberships if membership.user.active]
+    query = db.select(User).join(RoleGrant).where(User.active.is_(True))
+    if to in GLOBAL:
+        query = query.where(RoleGrant.role == GLOBAL[to], RoleGrant.call_id.is_(None))
+    else:
+        query = query.where(RoleGrant.role == PER_CALL[to], RoleGrant.call_id == dossier.call_id)
+    return list(db.session.execute(query.distinct()).scalars())
+
+
+def notify_dossier(context, to: str, template: str) -> None:
+    dossier, record = context.dossier, context.record
+    for user in recipients(dossier, to):
+        queue_mail(user.email, template, user=user, dossier_title=dossier.title or f"n° {dossier.id}",
+                   organisation=dossier.organisation.name, call=str(dossier.call),
+                   state=context.workflow.state_label(dossier.state), comment=record.comment if record else "",
+                   link=external_url("dossiers.show", dossier_id=dossier.id))

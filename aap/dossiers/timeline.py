@@ -1,0 +1,52 @@
+"""The dossier's timeline as each reader may see it."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from aap.extensions import db
+from aap.workflow.engine import roles_of, workflow_of
+from aap.workflow.models import AuditRecord
+
+SPECIAL = {"create": "Dossier créé", "migrate": "Passage à une nouvelle version du workflow"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    sequence: int
+    at: datetime
+    label: str
+    actor: str
+    from_label: str | None
+    to_label: str
+    comment: str
+    amount: str | None
+    file: dict | None
+    internal: bool
+
+
+def timeline(dossier, viewer) -> list[Entry]:
+    workflow = workflow_of(dossier)
+    staff_view = bool(roles_of(viewer, dossier) - {"holder"})
+    query = db.select(AuditRecord).where(AuditRecord.dossier_id == dossier.id).order_by(AuditRecord.sequence.desc())
+    if not staff_view:
+        query = query.where(AuditRecord.holder_visible.is_(True))
+    entries = []
+    for record in db.session.execute(query).scalars():
+        transition = workflow.transitions.get(record.transition)
+        label = transition.label if transition else SPECIAL.get(record.transition, record.transition)
+        entries.append(Entry(record.sequence, record.at, label, _actor(record, dossier, staff_view),
+                             workflow.state_label(record.from_state) if record.from_state else None,
+                             workflow.state_label(record.to_state), record.comment, record.payload.get("amount"),
+                             record.payload.get("file"), not record.holder_visible))
+    return entries
+
+
+def _actor(record, dossier, staff_view: bool) -> str:
+    if record.actor_id is None:
+        return _("Traitement automatique")
+    if record.actor is None:
+        return record.actor_label
+    if staff_view or dossier.organisation.is_member(record.actor):
+        return record.actor.display_name
+    return _("L'équipe de la collectivité")

@@ -1,0 +1,102 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from aap.calls.models import Call
+from aap.core.permissions import allow, get_or_404, signed_in
+from aap.core.storage import UploadRefused, storage
+from aap.dossiers.forms import TransitionForm
+from aap.dossiers.models import Dossier
+from aap.dossiers.queries import SORTS, dossiers_page
+from aap.dossiers.timeline import timeline
+from aap.extensions import db
+from aap.workflow import engine
+from aap.workflow.models import AuditRecord
+
+bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
+REFUSAL_STATUS = {"unknown": 404, "forbidden": 403, "missing": 400, "invalid": 400, "guard": 409,
+                  "wrong_state": 409, "already_done": 409, "stale": 409, "conflict": 409}
+
+
+@bp.get("")
+@allow(signed_in)
+def index():
+    args = request.args
+    sort = args.get("tri") if args.get("tri") in SORTS else "updated"
+    page = dossiers_page(current_user, search=args.get("q", ""), call_id=args.get("appel", type=int),
+                         state=args.get("etat", ""), sort=sort, descending=args.get("ordre", "desc") == "desc",
+                         page=args.get("page", 1, type=int))
+    calls = db.session.execute(db.select(Call).order_by(Call.year.desc(), Call.title)).scalars().all()
+    chosen = next((call for call in calls if call.id == args.get("appel", type=int)), None)
+    states = []
+    if chosen is not None and chosen.workflow_version is not None:
+        states = [(s.name, s.label) for s in engine.workflow_of_version(chosen.workflow_version).ordered_states()]
+    return render_template("dossiers/index.html", page=page, sort=sort, descending=args.get("ordre", "desc") == "desc",
+                           call_options=[(call.id, str(call)) for call in calls], state_options=states,
+                           workflow_of=engine.workflow_of)
+
+
+def _render(dossier, forms=None, status=200):
+    from aap.workflow.diagram import render_svg
+
+    workflow = engine.workflow_of(dossier)
+    options = engine.available(dossier, current_user)
+    forms = forms or {}
+    for option in options:
+        forms.setdefault(option.transition.name, TransitionForm(prefix=option.transition.name,
+                                                                version=dossier.lock_version))
+    return render_template("dossiers/show.html", dossier=dossier, workflow=workflow, options=options, forms=forms,
+                           entries=timeline(dossier, current_user), diagram=render_svg(workflow, dossier.state),
+                           staff_view=bool(engine.roles_of(current_user, dossier) - {"holder"})), status
+
+
+@bp.get("/<int:dossier_id>")
+@allow(signed_in)
+def show(dossier_id):
+    return _render(get_or_404(Dossier, dossier_id))
+
+
+@bp.post("/<int:dossier_id>/actions/<name>")
+@allow(signed_in)
+def act(dossier_id, name):
+    dossier = get_or_404(Dossier, dossier_id)
+    form = TransitionForm(prefix=name)
+    data = {"comment": form.comment.data, "amount": form.amount.data}
+    try:
+        if form.file.data:
+            data["file"] = storage().save(form.file.data.stream, form.file.data.filename)
+        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+        if not form.validate():
+            raise engine.TransitionRefused(_("Le formulaire contient une erreur."), "invalid")
+        record = engine.apply(dossier.id, name, current_user, data, expected_version=expected)
+        db.session.commit()
+    except (engine.TransitionRefused, UploadRefused) as refusal:
+        db.session.rollback()
+        if "file" in data:  # the transition did not happen: its file is not kept
+            storage().delete(data["file"].key)
+        code = getattr(refusal, "code", "invalid")
+        message = getattr(refusal, "message", str(refusal))
+        field = getattr(refusal, "field", None) or ("file" if isinstance(refusal, UploadRefused) else None)
+        (getattr(form, field).errors if field else form.form_errors).append(message)
+        dossier = db.session.get(Dossier, dossier_id)
+        return _render(dossier, forms={name: form}, status=REFUSAL_STATUS.get(code, 400))
+    flash(_("« %(label)s » : c'est fait. Le dossier est maintenant à l'état « %(state)s ».",
+            label=engine.workflow_of(dossier).transitions[name].label,
+            state=engine.workflow_of(dossier).state_label(record.to_state)), "success")
+    return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+
+
+@bp.get("/<int:dossier_id>/journal/<int:sequence>/fichier")
+@allow(signed_in)
+def record_file(dossier_id, sequence):
+    dossier = get_or_404(Dossier, dossier_id)
+    record = db.session.execute(db.select(AuditRecord).where(AuditRecord.dossier_id == dossier.id,
+                                                             AuditRecord.sequence == sequence)).scalar_one_or_none()
+    staff_view = bool(engine.roles_of(current_user, dossier) - {"holder"})
+    if record is None or "file" not in record.payload or not (record.holder_visible or staff_view):
+        abort(404)
+    stored = record.payload["file"]
+    response = send_file(storage().open(stored["key"]), mimetype=stored["content_type"], as_attachment=True,
+                         download_name=stored["name"], max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

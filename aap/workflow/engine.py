@@ -1,0 +1,202 @@
+"""available() and apply(): the state machine of a dossier, with roles, guards, requirements and audit."""
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from aap.core.formatting import date_time as format_paris
+from aap.core.models import utcnow
+from aap.core.queue import enqueue_after_commit
+from aap.dossiers.models import Dossier
+from aap.extensions import db
+from aap.workflow import audit, schema
+from aap.workflow.context import TransitionContext
+from aap.workflow.definitions import SYSTEM, Transition, Workflow
+from aap.workflow.models import AuditRecord
+from aap.workflow.registry import EFFECTS, GUARDS
+
+MAX_COMMENT = 5000
+MAX_AMOUNT = Decimal("1000000000")
+
+
+class TransitionRefused(Exception):
+    """A transition that did not happen; the message is shown as is, the state is unchanged."""
+
+    def __init__(self, message: str, code: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.code, self.field = message, code, field
+
+
+@dataclass
+class Option:
+    transition: Transition
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+
+@lru_cache(maxsize=64)
+def _parse(digest: str, source: str) -> Workflow:
+    return schema.load_text(source, f"<snapshot {digest[:12]}>")
+
+
+def workflow_of_version(version) -> Workflow:
+    return _parse(version.digest, version.source)
+
+
+def workflow_of(dossier: Dossier) -> Workflow:
+    return workflow_of_version(dossier.workflow_version)
+
+
+def roles_of(user, dossier: Dossier) -> set[str]:
+    if user is None:
+        return {SYSTEM}
+    if not user.is_authenticated:
+        return set()
+    roles = {grant.role for grant in user.grants if grant.call_id in (None, dossier.call_id)}
+    if dossier.organisation.is_member(user):
+        roles.add("holder")
+    return roles
+
+
+def available(dossier: Dossier, user, now: datetime | None = None) -> list[Option]:
+    """Transitions this user may see now; those blocked by a guard carry the reasons why."""
+    workflow, roles, now = workflow_of(dossier), roles_of(user, dossier), now or utcnow()
+    options = []
+    for transition in workflow.transitions_from(dossier.state):
+        if roles & set(transition.roles):
+            context = TransitionContext(dossier, user, transition, workflow, now)
+            options.append(Option(transition, [r for g in transition.guards if (r := GUARDS[g](context))]))
+    return options
+
+
+def lock(dossier_id: int) -> Dossier:
+    """Row lock on PostgreSQL; on SQLite the version column refuses a concurrent write at flush."""
+    query = db.select(Dossier).where(Dossier.id == dossier_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    dossier = db.session.execute(query).scalar_one_or_none()
+    if dossier is None:
+        raise TransitionRefused("Ce dossier n'existe pas.", "unknown")
+    return dossier
+
+
+CONFLICT = ("Une autre personne vient d'agir sur ce dossier : rien n'a été fait. "
+            "Rechargez la page pour voir son état actuel.")
+
+
+def apply(dossier_id: int, name: str, user, data: dict | None = None, expected_version: int | None = None,
+          now: datetime | None = None) -> AuditRecord:
+    """Apply one transition in the current transaction; the caller commits."""
+    try:
+        return _apply(dossier_id, name, user, data, expected_version, now)
+    except (StaleDataError, OperationalError) as error:
+        # a concurrent writer won: PostgreSQL's row lock makes this rare, SQLite reports it as "locked"
+        if isinstance(error, OperationalError) and "locked" not in str(error):
+            raise
+        db.session.rollback()
+        raise TransitionRefused(CONFLICT, "conflict") from None
+
+
+def _apply(dossier_id, name, user, data, expected_version, now) -> AuditRecord:
+    dossier, now, data = lock(dossier_id), now or utcnow(), dict(data or {})
+    workflow = workflow_of(dossier)
+    transition = workflow.transitions.get(name)
+    if transition is None:
+        raise TransitionRefused("Cette action n'existe pas pour ce dossier.", "unknown")
+    _check_not_done(dossier, transition, expected_version)
+    if dossier.state not in transition.sources:
+        raise TransitionRefused(f"« {transition.label} » n'est pas possible quand le dossier est à l'état "
+                                f"« {workflow.state_label(dossier.state)} ».", "wrong_state")
+    _check_role(dossier, transition, workflow, user)
+    payload = _check_requirements(transition, data)
+    context = TransitionContext(dossier, user, transition, workflow, now, data)
+    reasons = [reason for g in transition.guards if (reason := GUARDS[g](context))]
+    if reasons:
+        raise TransitionRefused(" ".join(reasons), "guard")
+    return _enter(dossier, workflow, transition, context, payload)
+
+
+def _last_record(dossier) -> AuditRecord | None:
+    return db.session.execute(db.select(AuditRecord).where(AuditRecord.dossier_id == dossier.id)
+                              .order_by(AuditRecord.sequence.desc()).limit(1)).scalar_one_or_none()
+
+
+def _check_not_done(dossier, transition, expected_version) -> None:
+    """A second click, a second tab or a replayed request is told the action is done, not done twice."""
+    stale = expected_version is not None and expected_version != dossier.lock_version
+    if not stale and dossier.state in transition.sources:
+        return
+    last = _last_record(dossier)
+    if last is not None and last.transition == transition.name:
+        raise TransitionRefused(f"« {transition.label} » a déjà été fait le {format_paris(last.at)} "
+                                f"par {last.actor_label} : rien n'a été refait.", "already_done")
+    if stale:
+        raise TransitionRefused("Le dossier a changé depuis l'ouverture de cette page. Rechargez-la pour voir "
+                                "son état actuel avant d'agir.", "stale")
+
+
+def _check_role(dossier, transition, workflow, user) -> None:
+    roles = roles_of(user, dossier)
+    is_timer = user is None and any(s.timeout and s.timeout.transition == transition.name
+                                    for s in workflow.states.values())
+    if not (roles & set(transition.roles) or is_timer):
+        raise TransitionRefused(f"Votre rôle ne permet pas « {transition.label} ».", "forbidden")
+
+
+def _check_requirements(transition: Transition, data: dict) -> dict:
+    payload = {}
+    if "comment" in transition.requires:
+        comment = (data.get("comment") or "").strip()
+        if not comment:
+            raise TransitionRefused("Un commentaire est obligatoire pour cette action.", "missing", "comment")
+        if len(comment) > MAX_COMMENT:
+            raise TransitionRefused(f"Le commentaire dépasse {MAX_COMMENT} caractères.", "invalid", "comment")
+    if "amount" in transition.requires:
+        payload["amount"] = str(_amount(data.get("amount")))
+    if "file" in transition.requires:
+        stored = data.get("file")
+        if stored is None:
+            raise TransitionRefused("Un fichier est obligatoire pour cette action.", "missing", "file")
+        payload["file"] = stored.as_dict()
+    return payload
+
+
+def _amount(raw) -> Decimal:
+    text = str(raw or "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "")
+    if not text:
+        raise TransitionRefused("Un montant est obligatoire pour cette action.", "missing", "amount")
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise TransitionRefused("Le montant doit être un nombre, par exemple 12 500 ou 12 500,50.",
+                                "invalid", "amount") from None
+    if not value.is_finite() or value <= 0 or value >= MAX_AMOUNT or value != value.quantize(Decimal("0.01")):
+        raise TransitionRefused("Le montant doit être positif, en euros, avec au plus deux décimales.",
+                                "invalid", "amount")
+    return value
+
+
+def _enter(dossier, workflow: Workflow, transition: Transition, context, payload: dict) -> AuditRecord:
+    from_state, now = dossier.state, context.now
+    timeout = workflow.states[transition.target].timeout
+    if transition.target != from_state:  # a loop on the same state keeps its clock running
+        dossier.state, dossier.state_entered_at = transition.target, now
+        dossier.timeout_at = now + timeout.after if timeout else None
+    context.record = audit.append(dossier, transition=transition.name, from_state=from_state,
+                                  to_state=transition.target, actor=context.user, at=now,
+                                  comment=(context.data.get("comment") or "").strip(), payload=payload,
+                                  holder_visible=not transition.internal)
+    for effect in transition.effects:
+        EFFECTS[effect.name].run(context, **effect.params)
+    db.session.flush()
+    if timeout and transition.target != from_state:
+        from aap.workflow.timers import fire_timeout
+
+        enqueue_after_commit(db.session(), fire_timeout, dossier.id, dossier.audit_count, at=dossier.timeout_at)
+    return context.record

@@ -1,0 +1,68 @@
+"""Administrators read each workflow as a diagram and as a table, file by file and snapshot by snapshot."""
+from flask import Blueprint, abort, render_template
+from flask_babel import lazy_gettext as _l
+
+from aap.core.permissions import allow, get_or_404, role
+from aap.extensions import db
+from aap.workflow import schema
+from aap.workflow.engine import workflow_of_version
+from aap.workflow.models import WorkflowVersion
+from aap.workflow.operations import workflows_folder
+
+bp = Blueprint("workflows", __name__, url_prefix="/admin/workflows")
+ROLE_NAMES = {"holder": _l("porteur"), "instructor": _l("instruction"), "reviewer": _l("relecteurs"),
+              "committee": _l("comité"), "admin": _l("administration"), "funder": _l("financeurs")}
+REQUIREMENT_NAMES = {"comment": _l("un commentaire"), "amount": _l("un montant"), "file": _l("un fichier")}
+
+
+@bp.app_template_filter("role_label")
+def role_label(name: str) -> str:
+    return str(ROLE_NAMES.get(name, name))
+
+
+@bp.app_template_filter("requirement_label")
+def requirement_label(name: str) -> str:
+    return str(REQUIREMENT_NAMES.get(name, name))
+
+
+@bp.app_template_filter("duration")
+def duration(delta) -> str:
+    days, seconds = delta.days, delta.seconds
+    if days and not seconds:
+        return _l("%(n)d jours", n=days) if days > 1 else _l("1 jour")
+    hours, minutes = seconds // 3600, seconds % 3600 // 60
+    return f"{days * 24 + hours} h {minutes:02d}" if minutes else f"{days * 24 + hours} h"
+
+
+@bp.get("")
+@allow(role("admin"))
+def index():
+    workflows, errors = schema.load_directory(workflows_folder())
+    versions = db.session.execute(db.select(WorkflowVersion).order_by(WorkflowVersion.name,
+                                                                      WorkflowVersion.version.desc())).scalars().all()
+    return render_template("workflow/index.html", workflows=workflows, errors=errors, versions=versions)
+
+
+@bp.get("/<name>")
+@allow(role("admin"))
+def show(name):
+    from aap.workflow.diagram import render_svg
+
+    path = workflows_folder() / f"{name}.yaml"
+    if not name.replace("-", "").replace("_", "").isalnum() or not path.is_file():
+        abort(404)
+    try:
+        workflow = schema.load_file(path)
+    except schema.InvalidWorkflow as invalid:
+        return render_template("workflow/invalid.html", name=name, errors=invalid.errors), 422
+    return render_template("workflow/show.html", workflow=workflow, diagram=render_svg(workflow), snapshot=None)
+
+
+@bp.get("/versions/<int:version_id>")
+@allow(role("admin"))
+def snapshot(version_id):
+    from aap.workflow.diagram import render_svg
+
+    version = get_or_404(WorkflowVersion, version_id)
+    workflow = workflow_of_version(version)
+    return render_template("workflow/show.html", workflow=workflow, diagram=render_svg(workflow), snapshot=version)
