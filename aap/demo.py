@@ -1,7 +1,7 @@
 """Demo data for `make run`: personas with random passwords, organisations of the territory, a call."""
 import json
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from aap.calls.models import Call
 from aap.core.models import utcnow
 from aap.extensions import db
 from aap.organisations.models import Membership, Organisation
+from aap.workflow.operations import open_call
 
 PERSONAS = {
     "holder": ("porteur@example.org", "Camille Porteur", "Porteur·se de projet", []),
@@ -83,6 +84,7 @@ def load_demo() -> dict:
                            "totp": user.requires_two_factor()}
     db.session.flush()
     _demo_organisations(auth_operations.find_user(PERSONAS["holder"][0]))
+    _demo_dossiers(call, {persona: auth_operations.find_user(email) for persona, (email, *_) in PERSONAS.items()})
     db.session.commit()
     path.write_text(json.dumps(logins, indent=2, ensure_ascii=False))
     path.chmod(0o600)
@@ -92,10 +94,44 @@ def load_demo() -> dict:
 def _demo_call() -> Call:
     call = db.session.execute(db.select(Call).where(Call.title == "Appel à projets ESS")).scalars().first()
     if call is None:
-        call = Call(title="Appel à projets ESS", year=date.today().year, edition=20, state="published")
+        now = utcnow()
+        call = Call(title="Appel à projets ESS", year=date.today().year, edition=20, workflow_name="plaine-commune",
+                    opens_at=now - timedelta(days=30), closes_at=now + timedelta(days=45))
         db.session.add(call)
+        open_call(call)
         db.session.flush()
     return call
+
+
+#: (organisation index, title, amount, steps taken by persona)
+DEMO_DOSSIERS = [
+    (1, "Jardin partagé des Francs-Moisins", 8000, []),
+    (1, "Atelier vélo solidaire", 12000, [("submit", "holder", {}),
+                                          ("request_info", "instructor", {"comment": "Merci de joindre le budget "
+                                                                                     "prévisionnel détaillé."})]),
+    (2, "Réparer plutôt que jeter", 15000, [("submit", "holder", {})]),
+    (3, "Cantine du monde", 20000, [("submit", "holder", {}), ("declare_eligible", "instructor", {})]),
+    (4, "Fabrique de meubles en réemploi", 30000, [("submit", "holder", {}), ("declare_eligible", "instructor", {}),
+                                                    ("schedule_committee", "instructor", {})]),
+]
+
+
+def _demo_dossiers(call: Call, people: dict) -> None:
+    from aap.dossiers.models import Dossier
+    from aap.organisations.models import Organisation
+    from aap.workflow import engine
+    from aap.workflow.operations import start_dossier
+
+    if db.session.execute(db.select(Dossier.id).where(Dossier.call_id == call.id).limit(1)).first():
+        return
+    organisations = db.session.execute(db.select(Organisation).order_by(Organisation.id)).scalars().all()
+    for index, title, amount, steps in DEMO_DOSSIERS:
+        organisation = organisations[index - 1]
+        holder = organisation.memberships[0].user
+        dossier = start_dossier(call, organisation, holder, title=title, requested_amount=Decimal(amount),
+                                summary=f"{title} : un projet de {organisation.name}.")
+        for name, persona, data in steps:
+            engine.apply(dossier.id, name, holder if persona == "holder" else people[persona], data)
 
 
 def _demo_organisations(holder: User) -> None:
@@ -109,4 +145,11 @@ def _demo_organisations(holder: User) -> None:
             creation_date=date(year, 3, 1), paid_staff_fte=Decimal(index) / 2, volunteers=index * 6)
         if index == 1:
             organisation.memberships.append(Membership(user_id=holder.id))
+        else:  # a member without a password: no demo login, but the organisation can apply
+            contact = User(email=f"contact{index}@example.org", full_name=f"Contact de {name}",
+                           email_verified_at=utcnow())
+            db.session.add(contact)
+            db.session.flush()
+            organisation.memberships.append(Membership(user_id=contact.id))
         db.session.add(organisation)
+    db.session.flush()

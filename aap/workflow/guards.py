@@ -2,7 +2,7 @@
 from aap.workflow.registry import guard
 
 
-@guard("call_is_open")
+@guard("call_is_open", "l'appel est ouvert aux dépôts")
 def call_is_open(context) -> str | None:
     call = context.dossier.call
     if call.is_open(context.now):
@@ -12,7 +12,7 @@ def call_is_open(context) -> str | None:
     return "L'appel à projets n'est pas ouvert aux dépôts."
 
 
-@guard("call_is_closed")
+@guard("call_is_closed", "la date limite de dépôt est passée")
 def call_is_closed(context) -> str | None:
     call = context.dossier.call
     if call.closes_at is not None and context.now >= call.closes_at or call.state in ("closed", "archived"):
@@ -20,7 +20,7 @@ def call_is_closed(context) -> str | None:
     return "L'appel à projets est encore ouvert aux dépôts."
 
 
-@guard("dossier_is_complete")
+@guard("dossier_is_complete", "le dossier est complet")
 def dossier_is_complete(context) -> str | None:
     missing = context.dossier.missing_items()
     if not missing:
@@ -38,14 +38,14 @@ def _decisions_in_current_state(context) -> list:
         AuditRecord.at >= dossier.state_entered_at)).scalars())
 
 
-@guard("funder_has_not_decided")
+@guard("funder_has_not_decided", "ce financeur n'a pas encore décidé")
 def funder_has_not_decided(context) -> str | None:
     if context.user is not None and any(r.actor_id == context.user.id for r in _decisions_in_current_state(context)):
         return "Vous avez déjà enregistré la décision de votre financeur pour ce dossier."
     return None
 
 
-@guard("all_funders_decided")
+@guard("all_funders_decided", "tous les financeurs ont décidé")
 def all_funders_decided(context) -> str | None:
     from aap.dossiers.notifications import recipients
 

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 #: name → function(context) returning None when the transition may happen, else the reason in French
 GUARDS: dict[str, Callable] = {}
+#: name → what the guard asks for, in words for the workflow tables
+GUARD_LABELS: dict[str, str] = {}
 EFFECTS: dict[str, "EffectSpec"] = {}
 
 
@@ -13,9 +15,9 @@ class EffectSpec:
     check: Callable[[dict], list[str]] = field(default=lambda params: [])
 
 
-def guard(name: str):
+def guard(name: str, label: str):
     def register(func):
-        GUARDS[name] = func
+        GUARDS[name], GUARD_LABELS[name] = func, label
         return func
 
     return register

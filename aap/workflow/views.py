@@ -8,6 +8,7 @@ from aap.workflow import schema
 from aap.workflow.engine import workflow_of_version
 from aap.workflow.models import WorkflowVersion
 from aap.workflow.operations import workflows_folder
+from aap.workflow.registry import GUARD_LABELS
 
 bp = Blueprint("workflows", __name__, url_prefix="/admin/workflows")
 ROLE_NAMES = {"holder": _l("porteur"), "instructor": _l("instruction"), "reviewer": _l("relecteurs"),
@@ -23,6 +24,11 @@ def role_label(name: str) -> str:
 @bp.app_template_filter("requirement_label")
 def requirement_label(name: str) -> str:
     return str(REQUIREMENT_NAMES.get(name, name))
+
+
+@bp.app_template_filter("guard_label")
+def guard_label(name: str) -> str:
+    return GUARD_LABELS.get(name, name)
 
 
 @bp.app_template_filter("duration")
