@@ -74,3 +74,12 @@ def test_check_command_prints_file_line_message_and_fails(app):
     assert result.exit_code == 1
     for path in BROKEN:
         assert expected_error(path) in result.output
+
+
+def test_the_readme_example_is_a_valid_workflow(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### A complete example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "petit-appel.yaml"
+    path.write_text(example, encoding="utf-8")
+    workflow = schema.load_file(path)
+    assert workflow.states["info_requested"].timeout.transition == "close_without_answer"
