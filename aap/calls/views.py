@@ -1,6 +1,7 @@
 """Calls in the administration: their workflow version, opening, and migration to a newer version."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -65,8 +66,8 @@ def migrate(call_id):
         if not problems:
             migration = operations.migrate_call(call, target, mapping, current_user)
             db.session.commit()
-            flash(_("%(n)d dossier(s) suivent maintenant %(version)s.", n=migration.dossier_count,
-                    version=str(target)), "success")
+            flash(ngettext("%(num)d dossier suit maintenant %(version)s.", "%(num)d dossiers suivent maintenant %(version)s.",
+                           migration.dossier_count, version=str(target)), "success")
             return redirect(url_for("calls.index"))
         db.session.rollback()
     return render_template("calls/migrate.html", call=call, current=current, latest=latest, in_use=in_use,

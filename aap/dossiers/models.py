@@ -2,6 +2,7 @@
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,11 +41,11 @@ class Dossier(TimestampMixin, db.Model):
         """What still prevents submission, in words the holder can act on."""
         missing = []
         if not self.title.strip():
-            missing.append("titre du projet")
+            missing.append(_l("titre du projet"))
         if not self.summary.strip():
-            missing.append("description du projet")
+            missing.append(_l("description du projet"))
         if not self.requested_amount:
-            missing.append("montant demandé")
+            missing.append(_l("montant demandé"))
         return missing
 
     def can(self, action: str, user) -> bool:

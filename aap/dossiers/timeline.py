@@ -3,12 +3,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from aap.extensions import db
 from aap.workflow.engine import roles_of, workflow_of
 from aap.workflow.models import AuditRecord
 
-SPECIAL = {"create": "Dossier créé", "migrate": "Passage à une nouvelle version du workflow"}
+SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvelle version du workflow")}
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def timeline(dossier, viewer) -> list[Entry]:
     entries = []
     for record in db.session.execute(query).scalars():
         transition = workflow.transitions.get(record.transition)
-        label = transition.label if transition else SPECIAL.get(record.transition, record.transition)
+        label = transition.label if transition else str(SPECIAL.get(record.transition, record.transition))
         entries.append(Entry(record.sequence, record.at, label, _actor(record, dossier, staff_view),
                              workflow.state_label(record.from_state) if record.from_state else None,
                              workflow.state_label(record.to_state), record.comment, record.payload.get("amount"),

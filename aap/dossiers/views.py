@@ -77,7 +77,10 @@ def act(dossier_id, name):
         code = getattr(refusal, "code", "invalid")
         message = getattr(refusal, "message", str(refusal))
         field = getattr(refusal, "field", None) or ("file" if isinstance(refusal, UploadRefused) else None)
-        (getattr(form, field).errors if field else form.form_errors).append(message)
+        if field:
+            getattr(form, field).errors = [*getattr(form, field).errors, message]
+        else:
+            form.form_errors.append(message)
         dossier = db.session.get(Dossier, dossier_id)
         return _render(dossier, forms={name: form}, status=REFUSAL_STATUS.get(code, 400))
     flash(_("« %(label)s » : c'est fait. Le dossier est maintenant à l'état « %(state)s ».",

@@ -4,6 +4,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -82,12 +84,12 @@ def lock(dossier_id: int) -> Dossier:
         query = query.with_for_update()
     dossier = db.session.execute(query).scalar_one_or_none()
     if dossier is None:
-        raise TransitionRefused("Ce dossier n'existe pas.", "unknown")
+        raise TransitionRefused(_("Ce dossier n'existe pas."), "unknown")
     return dossier
 
 
-CONFLICT = ("Une autre personne vient d'agir sur ce dossier : rien n'a été fait. "
-            "Rechargez la page pour voir son état actuel.")
+CONFLICT = _l("Une autre personne vient d'agir sur ce dossier : rien n'a été fait. "
+              "Rechargez la page pour voir son état actuel.")
 
 
 def apply(dossier_id: int, name: str, user, data: dict | None = None, expected_version: int | None = None,
@@ -100,7 +102,7 @@ def apply(dossier_id: int, name: str, user, data: dict | None = None, expected_v
         if isinstance(error, OperationalError) and "locked" not in str(error):
             raise
         db.session.rollback()
-        raise TransitionRefused(CONFLICT, "conflict") from None
+        raise TransitionRefused(str(CONFLICT), "conflict") from None
 
 
 def _apply(dossier_id, name, user, data, expected_version, now) -> AuditRecord:
@@ -108,11 +110,11 @@ def _apply(dossier_id, name, user, data, expected_version, now) -> AuditRecord:
     workflow = workflow_of(dossier)
     transition = workflow.transitions.get(name)
     if transition is None:
-        raise TransitionRefused("Cette action n'existe pas pour ce dossier.", "unknown")
+        raise TransitionRefused(_("Cette action n'existe pas pour ce dossier."), "unknown")
     _check_not_done(dossier, transition, expected_version)
     if dossier.state not in transition.sources:
-        raise TransitionRefused(f"« {transition.label} » n'est pas possible quand le dossier est à l'état "
-                                f"« {workflow.state_label(dossier.state)} ».", "wrong_state")
+        raise TransitionRefused(_("« %(action)s » n'est pas possible quand le dossier est à l'état « %(state)s ».",
+                                  action=transition.label, state=workflow.state_label(dossier.state)), "wrong_state")
     _check_role(dossier, transition, workflow, user)
     payload = _check_requirements(transition, data)
     context = TransitionContext(dossier, user, transition, workflow, now, data)
@@ -134,11 +136,12 @@ def _check_not_done(dossier, transition, expected_version) -> None:
         return
     last = _last_record(dossier)
     if last is not None and last.transition == transition.name:
-        raise TransitionRefused(f"« {transition.label} » a déjà été fait le {format_paris(last.at)} "
-                                f"par {last.actor_label} : rien n'a été refait.", "already_done")
+        raise TransitionRefused(_("« %(action)s » a déjà été fait le %(at)s par %(actor)s : rien n'a été refait.",
+                                  action=transition.label, at=format_paris(last.at), actor=last.actor_label),
+                                "already_done")
     if stale:
-        raise TransitionRefused("Le dossier a changé depuis l'ouverture de cette page. Rechargez-la pour voir "
-                                "son état actuel avant d'agir.", "stale")
+        raise TransitionRefused(_("Le dossier a changé depuis l'ouverture de cette page. Rechargez-la pour voir "
+                                  "son état actuel avant d'agir."), "stale")
 
 
 def _check_role(dossier, transition, workflow, user) -> None:
@@ -146,7 +149,7 @@ def _check_role(dossier, transition, workflow, user) -> None:
     is_timer = user is None and any(s.timeout and s.timeout.transition == transition.name
                                     for s in workflow.states.values())
     if not (roles & set(transition.roles) or is_timer):
-        raise TransitionRefused(f"Votre rôle ne permet pas « {transition.label} ».", "forbidden")
+        raise TransitionRefused(_("Votre rôle ne permet pas « %(action)s ».", action=transition.label), "forbidden")
 
 
 def _check_requirements(transition: Transition, data: dict) -> dict:
@@ -154,15 +157,15 @@ def _check_requirements(transition: Transition, data: dict) -> dict:
     if "comment" in transition.requires:
         comment = (data.get("comment") or "").strip()
         if not comment:
-            raise TransitionRefused("Un commentaire est obligatoire pour cette action.", "missing", "comment")
+            raise TransitionRefused(_("Un commentaire est obligatoire pour cette action."), "missing", "comment")
         if len(comment) > MAX_COMMENT:
-            raise TransitionRefused(f"Le commentaire dépasse {MAX_COMMENT} caractères.", "invalid", "comment")
+            raise TransitionRefused(_("Le commentaire dépasse %(n)d caractères.", n=MAX_COMMENT), "invalid", "comment")
     if "amount" in transition.requires:
         payload["amount"] = str(_amount(data.get("amount")))
     if "file" in transition.requires:
         stored = data.get("file")
         if stored is None:
-            raise TransitionRefused("Un fichier est obligatoire pour cette action.", "missing", "file")
+            raise TransitionRefused(_("Un fichier est obligatoire pour cette action."), "missing", "file")
         payload["file"] = stored.as_dict()
     return payload
 
@@ -170,14 +173,14 @@ def _check_requirements(transition: Transition, data: dict) -> dict:
 def _amount(raw) -> Decimal:
     text = str(raw or "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "")
     if not text:
-        raise TransitionRefused("Un montant est obligatoire pour cette action.", "missing", "amount")
+        raise TransitionRefused(_("Un montant est obligatoire pour cette action."), "missing", "amount")
     try:
         value = Decimal(text.replace(",", "."))
     except InvalidOperation:
-        raise TransitionRefused("Le montant doit être un nombre, par exemple 12 500 ou 12 500,50.",
+        raise TransitionRefused(_("Le montant doit être un nombre, par exemple 12 500 ou 12 500,50."),
                                 "invalid", "amount") from None
     if not value.is_finite() or value <= 0 or value >= MAX_AMOUNT or value != value.quantize(Decimal("0.01")):
-        raise TransitionRefused("Le montant doit être positif, en euros, avec au plus deux décimales.",
+        raise TransitionRefused(_("Le montant doit être positif, en euros, avec au plus deux décimales."),
                                 "invalid", "amount")
     return value
 

@@ -2,6 +2,8 @@
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from aap.core.models import utcnow
 from aap.core.queue import enqueue_after_commit
@@ -67,15 +69,19 @@ def migration_problems(call, target: WorkflowVersion, mapping: dict[str, str]) -
     new = workflow_of_version(target)
     problems = []
     if call.workflow_version_id == target.id:
-        problems.append("Les dossiers suivent déjà cette version.")
+        problems.append(_("Les dossiers suivent déjà cette version."))
     if target.name != call.workflow_version.name:
-        problems.append(f"La nouvelle version doit être celle du workflow « {call.workflow_version.name} ».")
+        problems.append(_("La nouvelle version doit être celle du workflow « %(name)s ».",
+                          name=call.workflow_version.name))
     for state, count in sorted(call_dossier_states(call).items()):
         destination = mapping.get(state)
         if not destination:
-            problems.append(f"L'état « {state} » ({count} dossier(s)) n'a pas d'état d'arrivée.")
+            problems.append(ngettext("L'état « %(state)s » (%(num)d dossier) n'a pas d'état d'arrivée.",
+                                     "L'état « %(state)s » (%(num)d dossiers) n'a pas d'état d'arrivée.",
+                                     count, state=state))
         elif destination not in new.states:
-            problems.append(f"L'état d'arrivée « {destination} » n'existe pas dans la version {new.version}.")
+            problems.append(_("L'état d'arrivée « %(state)s » n'existe pas dans la version %(version)d.",
+                              state=destination, version=new.version))
     return problems
 
 

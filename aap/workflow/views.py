@@ -11,8 +11,8 @@ from aap.workflow.operations import workflows_folder
 from aap.workflow.registry import GUARD_LABELS
 
 bp = Blueprint("workflows", __name__, url_prefix="/admin/workflows")
-ROLE_NAMES = {"holder": _l("porteur"), "instructor": _l("instruction"), "reviewer": _l("relecteurs"),
-              "committee": _l("comité"), "admin": _l("administration"), "funder": _l("financeurs")}
+ROLE_NAMES = {"holder": _l("porteur·se"), "instructor": _l("instructeur·rice"), "reviewer": _l("relecteur·rice"),
+              "committee": _l("comité"), "admin": _l("administrateur·rice"), "funder": _l("financeur")}
 REQUIREMENT_NAMES = {"comment": _l("un commentaire"), "amount": _l("un montant"), "file": _l("un fichier")}
 
 
@@ -28,7 +28,7 @@ def requirement_label(name: str) -> str:
 
 @bp.app_template_filter("guard_label")
 def guard_label(name: str) -> str:
-    return GUARD_LABELS.get(name, name)
+    return str(GUARD_LABELS.get(name, name))
 
 
 @bp.app_template_filter("duration")

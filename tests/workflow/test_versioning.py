@@ -54,7 +54,7 @@ def test_migration_maps_states_and_is_audited(world, editable_workflows, client)
     assert page.status_code == 200 and "Déposé — 1 dossier" in page.page
     refused = client.post(f"/admin/appels/{world.call.id}/migration", data={"map-draft": "draft"})
     assert refused.status_code == 400
-    assert "L'état « submitted » (1 dossier(s)) n'a pas d'état d'arrivée." in refused.page
+    assert "L'état « submitted » (1 dossier) n'a pas d'état d'arrivée." in refused.page
     assert dossier.workflow_version.version == 1
     done = client.post(f"/admin/appels/{world.call.id}/migration",
                        data={"map-draft": "draft", "map-submitted": "received"})
