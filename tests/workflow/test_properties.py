@@ -52,21 +52,23 @@ def any_world(request, world_for):
     return world_for(request.param)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# derandomized: the same examples on every machine, so that CI never flakes on a lucky draw
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_transitions_respect_roles_guards_and_requirements(any_world, data):
     world = any_world
     dossier = factories.make_dossier(world.call, world.organisation, world.holder,
-                                     complete=data.draw(st.booleans(), label="complete"))
-    world.call.closes_at = utcnow() + timedelta(days=data.draw(st.sampled_from([-1, 7]), label="deadline"))
+                                     complete=data.draw(st.sampled_from([True, True, True, False]), label="complete"))
+    world.call.closes_at = utcnow() + timedelta(days=data.draw(st.sampled_from([-1, 7, 7, 7]), label="deadline"))
     db.session.commit()
     workflow = engine.workflow_of(dossier)
     names = sorted(workflow.transitions) + ["bogus"]
-    for _ in range(data.draw(st.integers(1, 25), label="steps")):
+    for _ in range(data.draw(st.integers(5, 30), label="steps")):
         name, who = data.draw(st.sampled_from(names)), data.draw(st.sampled_from(ACTORS))
         leaving = workflow.transitions_from(dossier.state)
-        if leaving and data.draw(st.booleans(), label="plausible"):
-            # half the steps try something that could happen now, so that runs travel far into the cycle
+        if leaving and data.draw(st.sampled_from([True, True, True, False]), label="plausible"):
+            # most steps try something that could happen now, so that runs travel far into the cycle
             onward = [t for t in leaving if not workflow.states[t.target].final]
             transition = data.draw(st.sampled_from(onward * 4 + leaving))
             name = transition.name
@@ -104,4 +106,4 @@ def test_random_runs_actually_move_dossiers(any_world):
     """Guard against a property test that only ever sees refusals."""
     APPLIED.clear()
     test_random_transitions_respect_roles_guards_and_requirements(any_world)
-    assert len(set(APPLIED)) >= 3, APPLIED
+    assert len(set(APPLIED)) >= 6, APPLIED
