@@ -81,3 +81,17 @@ def test_system_may_only_take_timeout_transitions(world):
         assert refusal.code == "forbidden"
     else:
         raise AssertionError("the system resubmitted a dossier")
+
+
+def test_the_periodic_sweep_reschedules_itself_once(world, app):
+    from aap.workflow.timers import TICK_JOB_ID, periodic_tick
+
+    dossier = info_requested(world)
+    registry = get_queue(app).scheduled_job_registry
+    with time_machine.travel(utcnow() + timedelta(days=31), tick=False):
+        assert periodic_tick() == 1
+    assert TICK_JOB_ID in registry.get_job_ids()
+    periodic_tick()  # a second worker's tick within the minute does not schedule another one
+    assert registry.get_job_ids().count(TICK_JOB_ID) == 1
+    db.session.refresh(dossier)
+    assert dossier.state == "abandoned"
