@@ -11,9 +11,10 @@ from aap.auth import operations as auth_operations
 from aap.auth.models import User
 from aap.auth.passwords import hash_password, password_problems
 from aap.auth.totp import new_secret
-from aap.calls.models import Call
+from aap.calls.models import Call, Strand
 from aap.core.models import utcnow
 from aap.extensions import db
+from aap.organisations.communes import current_communes
 from aap.organisations.models import Membership, Organisation
 from aap.workflow.operations import open_call
 
@@ -96,12 +97,31 @@ def _demo_call() -> Call:
     if call is None:
         now = utcnow()
         call = Call(title="Appel à projets ESS", year=date.today().year, edition=20, workflow_name="plaine-commune",
-                    opens_at=now - timedelta(days=30), closes_at=now + timedelta(days=45))
+                    opens_at=now - timedelta(days=30), closes_at=now + timedelta(days=45),
+                    funders=["Plaine Commune"], description=DEMO_DESCRIPTION, total_envelope=Decimal(120000),
+                    min_amount=Decimal(3000), max_amount=Decimal(15000), max_share_percent=Decimal(70),
+                    eligible_legal_forms=["association", "scic", "scop", "esus"],
+                    eligible_communes=[c.insee_code for c in current_communes()],
+                    required_attachments=[{"key": "statuts", "label": "Statuts signés"},
+                                          {"key": "budget", "label": "Budget de la structure"}])
+        call.strands = [Strand(name=name, position=i, description=text) for i, (name, text) in enumerate(STRANDS)]
         db.session.add(call)
         open_call(call)
         db.session.flush()
     return call
 
+
+DEMO_DESCRIPTION = """L'appel à projets soutient les structures de l'économie sociale et solidaire du territoire
+qui créent des emplois, développent leurs activités ou coopèrent entre elles.
+
+## Qui peut répondre ?
+
+- les associations, SCIC, SCOP et entreprises agréées ESUS ;
+- dont le siège est situé sur le territoire.
+"""
+STRANDS = [("Création", "Démarrage d'une activité, création d'emplois attendue."),
+           ("Développement", "Nouvelle activité ou changement d'échelle."),
+           ("Coopération", "Projet porté par au moins deux structures de l'ESS du territoire.")]
 
 #: (organisation index, title, amount, steps taken by persona)
 DEMO_DOSSIERS = [
@@ -110,8 +130,8 @@ DEMO_DOSSIERS = [
                                           ("request_info", "instructor", {"comment": "Merci de joindre le budget "
                                                                                      "prévisionnel détaillé."})]),
     (2, "Réparer plutôt que jeter", 15000, [("submit", "holder", {})]),
-    (3, "Cantine du monde", 20000, [("submit", "holder", {}), ("declare_eligible", "instructor", {})]),
-    (4, "Fabrique de meubles en réemploi", 30000, [("submit", "holder", {}), ("declare_eligible", "instructor", {}),
+    (3, "Cantine du monde", 14000, [("submit", "holder", {}), ("declare_eligible", "instructor", {})]),
+    (4, "Fabrique de meubles en réemploi", 15000, [("submit", "holder", {}), ("declare_eligible", "instructor", {}),
                                                     ("schedule_committee", "instructor", {})]),
 ]
 

@@ -7,6 +7,7 @@ def register_blueprints(app: Flask) -> None:
     from aap.admin.views import bp as admin_bp
     from aap.auth.account import bp as account_bp
     from aap.auth.views import bp as auth_bp
+    from aap.calls.public import bp as public_calls_bp
     from aap.calls.views import bp as calls_bp
     from aap.dossiers.views import bp as dossiers_bp
     from aap.workflow.views import bp as workflows_bp
@@ -15,7 +16,7 @@ def register_blueprints(app: Flask) -> None:
     from aap.notifications.views import bp as notifications_bp
     from aap.organisations.views import bp as organisations_bp
 
-    for blueprint in (core_bp, auth_bp, account_bp, organisations_bp, dossiers_bp, admin_bp, calls_bp,
+    for blueprint in (core_bp, auth_bp, account_bp, public_calls_bp, organisations_bp, dossiers_bp, admin_bp, calls_bp,
                       workflows_bp, notifications_bp):
         app.register_blueprint(blueprint)
     permissions.init_app(app)

@@ -24,6 +24,7 @@ ORGANISATION_VIEW = {"anonymous": LOGIN, "holder": OK, "other_holder": HIDDEN, "
                      "reviewer": HIDDEN, "committee": HIDDEN, "funder": HIDDEN, "admin": OK}
 ORGANISATION_EDIT = {**ORGANISATION_VIEW, "instructor": FORBIDDEN, "admin": FORBIDDEN}
 DOSSIER_VIEW = {**{role: OK for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN}
+DOSSIER_EDIT = {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN, "holder": OK}
 DOSSIER_ACT = {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN, "holder": OK}
 
 #: endpoint: (method, path template, expectation per role)
@@ -59,6 +60,13 @@ MATRIX = {
     "dossiers.act": ("POST", "/dossiers/{dossier}/actions/submit", DOSSIER_ACT),
     "dossiers.record_file": ("GET", "/dossiers/{dossier}/journal/2/fichier", DOSSIER_VIEW),
     "calls.index": ("GET", "/admin/appels", ADMIN_ONLY),
+    "calls.create": ("GET", "/admin/appels/nouveau", ADMIN_ONLY),
+    "calls.edit": ("GET", "/admin/appels/{call}/modifier", ADMIN_ONLY),
+    "calls.change_state": ("POST", "/admin/appels/{call}/etat/close", ADMIN_ONLY),
+    "public_calls.index": ("GET", "/appels", EVERYONE),
+    "public_calls.show": ("GET", "/appels/{call}", EVERYONE),
+    "public_calls.apply": ("GET", "/appels/{call}/deposer", SIGNED_IN),
+    "dossiers.edit": ("GET", "/dossiers/{dossier}/modifier", DOSSIER_EDIT),
     "calls.open_call": ("POST", "/admin/appels/{draft_call}/ouvrir", ADMIN_ONLY),
     "calls.migrate": ("GET", "/admin/appels/{call}/migration", ADMIN_ONLY),
     "workflows.index": ("GET", "/admin/workflows", ADMIN_ONLY),

@@ -1,7 +1,8 @@
-"""A call for projects (appel à projets). Its settings and form grow with the calls feature."""
-from datetime import datetime
+"""A call for projects (appel à projets): its settings, strands, eligibility rules and workflow."""
+from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import TimestampMixin, UTCDateTime
@@ -19,14 +20,36 @@ class Call(TimestampMixin, db.Model):
     #: edition number within the authority's series (15 for Plaine Commune in 2021)
     edition: Mapped[int | None]
     state: Mapped[str] = mapped_column(String(20), default="draft")
+    #: names of the funders, in the order they are shown
+    funders: Mapped[list] = mapped_column(JSON, default=list)
+    #: Markdown, rendered without raw HTML
+    description: Mapped[str] = mapped_column(Text, default="")
     #: name of the file in workflows/ this call follows
     workflow_name: Mapped[str] = mapped_column(String(80), default="plaine-commune")
     #: the snapshot taken when the call opened
     workflow_version_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_versions.id"))
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    total_envelope: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    min_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    max_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    #: highest share of the project's budget the grant may cover, in percent
+    max_share_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    #: legal forms accepted (keys of LEGAL_FORMS); empty means all
+    eligible_legal_forms: Mapped[list] = mapped_column(JSON, default=list)
+    #: INSEE codes of the communes where the organisation must be based; empty means anywhere
+    eligible_communes: Mapped[list] = mapped_column(JSON, default=list)
+    min_age_years: Mapped[int | None]
+    max_age_years: Mapped[int | None]
+    #: attachments every dossier must carry: [{"key": "statuts", "label": "Statuts signés"}]
+    required_attachments: Mapped[list] = mapped_column(JSON, default=list)
 
     workflow_version = relationship("WorkflowVersion")
+    strands: Mapped[list["Strand"]] = relationship(back_populates="call", cascade="all, delete-orphan",
+                                                   order_by="Strand.position", lazy="selectin")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
 
     def can(self, action: str, user) -> bool:
         """Published calls are public; managing them is for administrators."""
@@ -38,5 +61,22 @@ class Call(TimestampMixin, db.Model):
         return (self.state == "published" and (self.opens_at is None or self.opens_at <= now)
                 and (self.closes_at is None or now < self.closes_at))
 
-    def __str__(self) -> str:
-        return f"{self.title} ({self.year})"
+    def closing_day(self) -> date | None:
+        from aap.core.formatting import PARIS
+
+        return self.closes_at.astimezone(PARIS).date() if self.closes_at else None
+
+
+class Strand(db.Model):
+    """A volet: création, développement, coopération…, with an envelope of its own if any."""
+
+    __tablename__ = "strands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    envelope: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    position: Mapped[int] = mapped_column(default=0)
+
+    call: Mapped[Call] = relationship(back_populates="strands")

@@ -1,11 +1,15 @@
 """Calls in the administration: their workflow version, opening, and migration to a newer version."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from aap.calls import operations as call_operations
+from aap.calls.forms import CallForm
 from aap.calls.models import Call
+from aap.core.formatting import PARIS
 from aap.core.permissions import allow, get_or_404, role
 from aap.dossiers.models import Dossier
 from aap.extensions import db
@@ -13,6 +17,7 @@ from aap.workflow import operations, schema
 from aap.workflow.engine import workflow_of_version
 
 bp = Blueprint("calls", __name__, url_prefix="/admin/appels")
+STATE_LABELS = {"draft": _l("Brouillon"), "published": _l("Publié"), "closed": _l("Clos"), "archived": _l("Archivé")}
 
 
 @bp.get("")
@@ -20,25 +25,98 @@ bp = Blueprint("calls", __name__, url_prefix="/admin/appels")
 def index():
     counts = dict(db.session.execute(db.select(Dossier.call_id, db.func.count()).group_by(Dossier.call_id)).all())
     calls = db.session.execute(db.select(Call).order_by(Call.year.desc(), Call.title)).scalars().all()
-    return render_template("calls/admin_index.html", calls=calls, counts=counts, form=FlaskForm())
+    return render_template("calls/admin_index.html", calls=calls, counts=counts, form=FlaskForm(),
+                           state_labels=STATE_LABELS)
+
+
+def _workflow_choices() -> list[tuple[str, str]]:
+    workflows, _errors = schema.load_directory(operations.workflows_folder())
+    return [(name, workflow.label) for name, workflow in workflows.items()]
+
+
+def _call_form(call=None) -> CallForm:
+    form = CallForm(obj=call, workflows=_workflow_choices())
+    if call is not None and request.method == "GET":
+        form.funders.data = "\n".join(call.funders)
+        form.required_attachments.data = "\n".join(item["label"] for item in call.required_attachments)
+        for field, moment in (("opens", call.opens_at), ("closes", call.closes_at)):
+            if moment:
+                local = moment.astimezone(PARIS)
+                getattr(form, f"{field}_on").data, getattr(form, f"{field}_time").data = local.date(), local.time()
+        while len(form.strands.entries) <= len(call.strands):
+            form.strands.append_entry()
+    if call is not None and call.workflow_version_id:
+        form.workflow_name.render_kw = {"disabled": True}
+        form.workflow_name.data = call.workflow_name
+    return form
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@allow(role("admin"))
+def create():
+    form = _call_form()
+    if form.validate_on_submit():
+        call = call_operations.create_call(form)
+        db.session.commit()
+        flash(_("L'appel « %(title)s » est créé en brouillon. Publiez-le quand il est prêt.", title=call.title),
+              "success")
+        return redirect(url_for("calls.index"))
+    return render_template("calls/form.html", form=form, call=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:call_id>/modifier", methods=["GET", "POST"])
+@allow(role("admin"))
+def edit(call_id):
+    call = get_or_404(Call, call_id, "manage")
+    form = _call_form(call)
+    if call.workflow_version_id:
+        form.workflow_name.data = call.workflow_name
+    if form.validate_on_submit():
+        try:
+            call_operations.apply_form(call, form)
+        except call_operations.CallRefused as refusal:
+            db.session.rollback()
+            form.strands.errors = [*form.strands.errors, str(refusal)]
+        else:
+            db.session.commit()
+            flash(_("Les réglages de l'appel sont enregistrés."), "success")
+            return redirect(url_for("calls.index"))
+    return render_template("calls/form.html", form=form, call=call), 400 if form.errors else 200
 
 
 @bp.post("/<int:call_id>/ouvrir")
 @allow(role("admin"))
 def open_call(call_id):
     call = get_or_404(Call, call_id, "manage")
-    if call.state != "draft":
-        flash(_("Cet appel est déjà ouvert : son workflow est fixé."), "error")
-        return redirect(url_for("calls.index"))
     try:
-        version = operations.open_call(call)
+        version = call_operations.publish(call)
+    except call_operations.CallRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("calls.index"))
     except schema.InvalidWorkflow as invalid:
         db.session.rollback()
         flash(_("Ouverture impossible, le workflow est invalide : %(errors)s",
                 errors="; ".join(str(e) for e in invalid.errors)), "error")
         return redirect(url_for("calls.index"))
     db.session.commit()
-    flash(_("L'appel est ouvert ; ses dossiers suivront %(version)s.", version=str(version)), "success")
+    flash(_("L'appel est publié ; ses dossiers suivront %(version)s.", version=str(version)), "success")
+    return redirect(url_for("calls.index"))
+
+
+@bp.post("/<int:call_id>/etat/<action>")
+@allow(role("admin"))
+def change_state(call_id, action):
+    call = get_or_404(Call, call_id, "manage")
+    if action not in call_operations.TRANSITIONS:
+        abort(404)
+    try:
+        call_operations.change_state(call, action)
+    except call_operations.CallRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("calls.index"))
+    db.session.commit()
+    flash(_("L'appel « %(title)s » est maintenant : %(state)s.", title=call.title, state=STATE_LABELS[call.state]),
+          "success")
     return redirect(url_for("calls.index"))
 
 

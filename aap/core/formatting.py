@@ -42,4 +42,7 @@ def date_time(value: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, number=number, date=short_date, datetime=date_time)
+    from aap.core.markdown import render_markdown
+
+    app.jinja_env.filters.update(money=money, number=number, date=short_date, datetime=date_time,
+                                 markdown=render_markdown)

@@ -13,7 +13,10 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 @allow(public)
 def home():
-    return render_template("core/home.html")
+    from aap.calls.queries import public_calls
+    from aap.core.models import utcnow
+
+    return render_template("core/home.html", groups=public_calls(), now=utcnow())
 
 
 @bp.get("/accessibilite")

@@ -1,8 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from decimal import Decimal
+
+from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from aap.core.formatting import money
 
 
 class TransitionForm(FlaskForm):
@@ -13,3 +17,32 @@ class TransitionForm(FlaskForm):
     amount = StringField(_l("Montant en euros"), validators=[Optional(), Length(max=30)],
                          render_kw={"inputmode": "decimal", "autocomplete": "off"})
     file = FileField(_l("Fichier"), description=_l("PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX, 10 Mo au plus."))
+
+
+class DossierForm(FlaskForm):
+    """The core of the application; saved as a draft at every step, checked in full at submission."""
+
+    version = HiddenField()
+    title = StringField(_l("Titre du projet"), validators=[Optional(), Length(max=300)])
+    strand_id = SelectField(_l("Volet"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    summary = TextAreaField(_l("Description du projet"), validators=[Optional(), Length(max=10000)],
+                            description=_l("Objectifs, publics, actions prévues, territoire."), render_kw={"rows": 8})
+    requested_amount = DecimalField(_l("Montant demandé (€)"), places=2, validators=[
+        Optional(), NumberRange(min=Decimal("0.01"), max=Decimal("999999999"),
+                                message=_l("Saisissez un montant positif."))], render_kw={"inputmode": "decimal"})
+
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        self.strand_id.choices = [("", _l("— Choisir —"))] + [(s.id, s.name) for s in (call.strands if call else [])]
+
+    def validate_requested_amount(self, field):
+        call = self.call
+        if field.data is None or call is None:
+            return
+        if call.min_amount and field.data < call.min_amount:
+            raise ValidationError(_l("Le montant demandé est inférieur au minimum de l'appel (%(amount)s).",
+                                     amount=money(call.min_amount)))
+        if call.max_amount and field.data > call.max_amount:
+            raise ValidationError(_l("Le montant demandé dépasse le maximum de l'appel (%(amount)s).",
+                                     amount=money(call.max_amount)))

@@ -16,6 +16,7 @@ class Dossier(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    strand_id: Mapped[int | None] = mapped_column(ForeignKey("strands.id"))
     title: Mapped[str] = mapped_column(String(300), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     requested_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
@@ -32,6 +33,7 @@ class Dossier(TimestampMixin, db.Model):
     lock_version: Mapped[int] = mapped_column(default=1)
 
     call = relationship("Call")
+    strand = relationship("Strand")
     organisation = relationship("Organisation")
     workflow_version = relationship("WorkflowVersion")
 
@@ -54,4 +56,8 @@ class Dossier(TimestampMixin, db.Model):
         if action == "view":
             return (user.is_staff or self.organisation.is_member(user)
                     or any(user.has_role(role, self.call_id) for role in ("reviewer", "committee", "funder")))
+        if action == "edit":
+            from aap.workflow.engine import roles_of, workflow_of
+
+            return bool(roles_of(user, self) & set(workflow_of(self).states[self.state].editable_by))
         return False

@@ -5,7 +5,8 @@ from flask_login import current_user
 from aap.calls.models import Call
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import UploadRefused, storage
-from aap.dossiers.forms import TransitionForm
+from aap.dossiers import operations as dossier_operations
+from aap.dossiers.forms import DossierForm, TransitionForm
 from aap.dossiers.models import Dossier
 from aap.dossiers.queries import SORTS, dossiers_page
 from aap.dossiers.timeline import timeline
@@ -54,6 +55,27 @@ def _render(dossier, forms=None, status=200):
 @allow(signed_in)
 def show(dossier_id):
     return _render(get_or_404(Dossier, dossier_id))
+
+
+@bp.route("/<int:dossier_id>/modifier", methods=["GET", "POST"])
+@allow(signed_in)
+def edit(dossier_id):
+    dossier = get_or_404(Dossier, dossier_id, "edit")
+    form = DossierForm(obj=dossier, call=dossier.call)
+    if request.method == "GET":
+        form.version.data = dossier.lock_version
+    elif form.validate_on_submit():
+        if form.version.data != str(dossier.lock_version):
+            form.form_errors.append(_("Quelqu'un d'autre a enregistré ce dossier depuis que vous l'avez ouvert : "
+                                      "vos modifications n'ont pas été enregistrées. Elles sont toujours "
+                                      "ci-dessous : copiez-les, rechargez la page, puis reportez-les."))
+        else:
+            dossier_operations.save_draft(dossier, form.data)
+            db.session.commit()
+            flash(_("Brouillon enregistré. Vous pouvez y revenir à tout moment."), "success")
+            return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+    return render_template("dossiers/edit.html", dossier=dossier, form=form), 409 if form.form_errors else \
+        (400 if form.errors else 200)
 
 
 @bp.post("/<int:dossier_id>/actions/<name>")

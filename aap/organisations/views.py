@@ -16,6 +16,16 @@ from aap.organisations.queries import SORTS, filtered_organisations, organisatio
 bp = Blueprint("organisations", __name__, url_prefix="/structures")
 
 
+@bp.app_template_filter("legal_form_label")
+def legal_form_label(key: str) -> str:
+    return str(LEGAL_FORM_LABELS.get(key, key))
+
+
+@bp.app_template_filter("commune_name")
+def commune_name_filter(code: str) -> str:
+    return commune_name(code)
+
+
 @bp.app_context_processor
 def organisation_helpers():
     return {"commune_name": commune_name, "legal_form_label": lambda key: LEGAL_FORM_LABELS.get(key, key),

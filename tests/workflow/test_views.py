@@ -1,5 +1,8 @@
 """The dossier page and its actions over HTTP: refusals keep the input, files are checked by content."""
+from datetime import timedelta
 from io import BytesIO
+
+from aap.core.models import utcnow
 
 from aap.dossiers.models import Dossier
 from aap.extensions import db
@@ -122,6 +125,10 @@ def test_lists_show_each_person_their_dossiers_with_constant_queries(world, clie
 def test_admin_opens_a_call_which_pins_its_workflow(client, login_as):
     login_as("admin")
     call = factories.make_call(state="draft", title="Édition 2027", workflow_name="deux-temps")
+    refused = client.post(f"/admin/appels/{call.id}/ouvrir", follow_redirects=True)
+    assert "Indiquez la date de clôture avant de publier l'appel." in refused.page
+    call.closes_at = utcnow() + timedelta(days=30)
+    db.session.commit()
     response = client.post(f"/admin/appels/{call.id}/ouvrir")
     assert response.status_code == 302
     db.session.refresh(call)

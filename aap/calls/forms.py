@@ -1,0 +1,103 @@
+from datetime import time
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, DecimalField, FieldList, Form, FormField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField, TimeField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from aap.auth.forms import REQUIRED
+from aap.organisations.communes import current_communes
+from aap.organisations.forms import LEGAL_FORM_LABELS
+
+POSITIVE = _l("Saisissez un montant positif.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def money_field(label, description=None):
+    return DecimalField(label, places=2, description=description,
+                        validators=[Optional(), NumberRange(min=Decimal("0.01"), max=Decimal("999999999"),
+                                                            message=POSITIVE)],
+                        render_kw={"inputmode": "decimal"})
+
+
+class StrandForm(Form):
+    name = StringField(_l("Nom du volet"), validators=[Optional(), Length(max=120)])
+    envelope = money_field(_l("Enveloppe du volet (€)"), _l("Facultatif."))
+    description = TextAreaField(_l("Description du volet"), validators=[Optional(), Length(max=2000)],
+                                render_kw={"rows": 2})
+
+
+class CallForm(FlaskForm):
+    title = StringField(_l("Titre de l'appel"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    year = IntegerField(_l("Année"), validators=[DataRequired(REQUIRED), NumberRange(min=2000, max=2100,
+                                                                                    message=_l("Année invalide."))])
+    edition = IntegerField(_l("Numéro d'édition"), validators=[Optional(), NumberRange(min=1, max=999)])
+    funders = TextAreaField(_l("Financeurs"), description=_l("Un financeur par ligne."),
+                            validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    description = TextAreaField(_l("Présentation de l'appel"), validators=[Optional(), Length(max=20000)],
+                                description=_l("Format Markdown : **gras**, listes avec « - », titres avec « ## »."),
+                                render_kw={"rows": 8})
+    workflow_name = SelectField(_l("Déroulé (workflow)"), validators=[DataRequired(REQUIRED)],
+                                description=_l("Fixé à la publication de l'appel."))
+    opens_on = DateField(_l("Ouverture des dépôts le"), validators=[DataRequired(REQUIRED)],
+                         format=["%Y-%m-%d", "%d/%m/%Y"])
+    opens_time = TimeField(_l("à (heure de Paris)"), default=time(9, 0), validators=[DataRequired(REQUIRED)])
+    closes_on = DateField(_l("Clôture des dépôts le"), validators=[DataRequired(REQUIRED)],
+                          format=["%Y-%m-%d", "%d/%m/%Y"])
+    closes_time = TimeField(_l("à (heure de Paris)"), default=time(12, 0), validators=[DataRequired(REQUIRED)],
+                            description=_l("Un dossier déposé après cette minute est refusé."))
+    total_envelope = money_field(_l("Enveloppe totale (€)"))
+    min_amount = money_field(_l("Montant minimum par dossier (€)"))
+    max_amount = money_field(_l("Montant maximum par dossier (€)"))
+    max_share_percent = DecimalField(_l("Part maximale du budget du projet (%)"), places=2,
+                                     validators=[Optional(), NumberRange(min=1, max=100, message=_l(
+                                         "Saisissez un pourcentage entre 1 et 100."))])
+    eligible_legal_forms = MultiCheckboxField(_l("Formes juridiques acceptées"),
+                                              choices=list(LEGAL_FORM_LABELS.items()),
+                                              description=_l("Aucune case cochée : toutes sont acceptées."))
+    eligible_communes = MultiCheckboxField(_l("Territoire : communes du siège"),
+                                           description=_l("Aucune case cochée : toutes les communes."))
+    min_age_years = IntegerField(_l("Ancienneté minimale de la structure (années)"),
+                                 validators=[Optional(), NumberRange(min=0, max=200)])
+    max_age_years = IntegerField(_l("Ancienneté maximale de la structure (années)"),
+                                 validators=[Optional(), NumberRange(min=0, max=200)])
+    required_attachments = TextAreaField(_l("Pièces jointes obligatoires"), render_kw={"rows": 4},
+                                         description=_l("Une pièce par ligne, par exemple « Statuts signés »."),
+                                         validators=[Optional(), Length(max=3000)])
+    strands = FieldList(FormField(StrandForm), min_entries=1, max_entries=12)
+
+    def __init__(self, *args, workflows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workflow_name.choices = [(name, f"{label} ({name})") for name, label in workflows]
+        self.eligible_communes.choices = [(c.insee_code, c.name) for c in current_communes()]
+
+    def validate_closes_on(self, field):
+        if self.opens_on.data and field.data and (field.data, self.closes_time.data or time()) <= \
+                (self.opens_on.data, self.opens_time.data or time()):
+            raise ValidationError(_l("La clôture doit venir après l'ouverture."))
+
+    def validate_max_amount(self, field):
+        if field.data and self.min_amount.data and field.data < self.min_amount.data:
+            raise ValidationError(_l("Le maximum ne peut pas être inférieur au minimum."))
+        if field.data and self.total_envelope.data and field.data > self.total_envelope.data:
+            raise ValidationError(_l("Le maximum par dossier dépasse l'enveloppe totale."))
+
+    def validate_max_age_years(self, field):
+        if field.data is not None and self.min_age_years.data is not None and field.data < self.min_age_years.data:
+            raise ValidationError(_l("L'ancienneté maximale ne peut pas être inférieure à la minimale."))
+
+    def validate_strands(self, field):
+        envelopes = [entry.form.envelope.data for entry in field.entries
+                     if entry.form.name.data and entry.form.envelope.data]
+        if self.total_envelope.data and sum(envelopes, Decimal(0)) > self.total_envelope.data:
+            raise ValidationError(_l("Les enveloppes des volets dépassent l'enveloppe totale."))
+        for entry in field.entries:
+            if entry.form.envelope.data and not entry.form.name.data:
+                raise ValidationError(_l("Donnez un nom à chaque volet qui a une enveloppe."))
