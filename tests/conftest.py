@@ -99,7 +99,8 @@ class Client(FlaskClient):
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()
         #: the text a person reads (entities decoded); .text keeps the raw, escaped HTML
-        response.page = html.unescape(response.get_data(as_text=True))
+        if response.mimetype.startswith("text/") or response.mimetype == "application/json":
+            response.page = html.unescape(response.get_data(as_text=True))
         return response
 
     def login(self, user, fresh=True):

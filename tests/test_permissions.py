@@ -10,7 +10,8 @@ from aap.core.models import utcnow
 from aap.core.storage import storage
 from aap.extensions import db
 from aap.notifications.models import Mail
-from aap.workflow import audit
+from aap.dossiers.receipts import Receipt
+from aap.workflow import audit, engine
 from tests import factories
 
 # the holder goes last: their POSTs change the dossier that the others have just tried
@@ -58,6 +59,7 @@ MATRIX = {
     "dossiers.index": ("GET", "/dossiers", SIGNED_IN),
     "dossiers.show": ("GET", "/dossiers/{dossier}", DOSSIER_VIEW),
     "dossiers.act": ("POST", "/dossiers/{dossier}/actions/submit", DOSSIER_ACT),
+    "dossiers.receipt_pdf": ("GET", "/dossiers/{submitted}/accuses/{receipt}.pdf", DOSSIER_VIEW),
     "dossiers.record_file": ("GET", "/dossiers/{dossier}/journal/2/fichier", DOSSIER_VIEW),
     "calls.index": ("GET", "/admin/appels", ADMIN_ONLY),
     "calls.create": ("GET", "/admin/appels/nouveau", ADMIN_ONLY),
@@ -101,9 +103,13 @@ def world(session):
     audit.append(dossier, transition="create", from_state="draft", to_state="draft", actor=users["admin"],
                  at=utcnow(), payload={"file": stored.as_dict()})
     draft_call = factories.make_call(state="draft", title="Appel en préparation")
+    submitted = factories.make_dossier(call, organisation, users["holder"])
+    engine.apply(submitted.id, "submit", users["holder"])
     db.session.commit()
+    receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     return users, {"organisation": organisation.id, "mail": mail.id, "dossier": dossier.id, "call": call.id,
-                   "draft_call": draft_call.id, "version": call.workflow_version_id}
+                   "draft_call": draft_call.id, "version": call.workflow_version_id, "submitted": submitted.id,
+                   "receipt": receipt.id}
 
 
 def outcome(response) -> str | int:

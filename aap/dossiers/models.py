@@ -17,6 +17,8 @@ class Dossier(TimestampMixin, db.Model):
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     strand_id: Mapped[int | None] = mapped_column(ForeignKey("strands.id"))
+    #: AAP-2021-0042, given at the first submission
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     requested_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))

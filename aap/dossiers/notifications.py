@@ -25,4 +25,4 @@ def notify_dossier(context, to: str, template: str) -> None:
         queue_mail(user.email, template, user=user, dossier_title=dossier.title or f"n° {dossier.id}",
                    organisation=dossier.organisation.name, call=str(dossier.call),
                    state=context.workflow.state_label(dossier.state), comment=record.comment if record else "",
-                   link=external_url("dossiers.show", dossier_id=dossier.id))
+                   link=external_url("dossiers.show", dossier_id=dossier.id), receipt=context.receipt)

@@ -3,12 +3,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from aap.calls.models import Call
+from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import UploadRefused, storage
 from aap.dossiers import operations as dossier_operations
 from aap.dossiers.forms import DossierForm, TransitionForm
 from aap.dossiers.models import Dossier
 from aap.dossiers.queries import SORTS, dossiers_page
+from aap.dossiers.receipts import Receipt
 from aap.dossiers.timeline import timeline
 from aap.extensions import db
 from aap.workflow import engine
@@ -46,7 +48,10 @@ def _render(dossier, forms=None, status=200):
     for option in options:
         forms.setdefault(option.transition.name, TransitionForm(prefix=option.transition.name,
                                                                 version=dossier.lock_version))
+    receipts = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == dossier.id)
+                                  .order_by(Receipt.sequence.desc())).scalars().all()
     return render_template("dossiers/show.html", dossier=dossier, workflow=workflow, options=options, forms=forms,
+                           receipts=receipts,
                            entries=timeline(dossier, current_user), diagram=render_svg(workflow, dossier.state),
                            staff_view=bool(engine.roles_of(current_user, dossier) - {"holder"})), status
 
@@ -109,6 +114,15 @@ def act(dossier_id, name):
             label=engine.workflow_of(dossier).transitions[name].label,
             state=engine.workflow_of(dossier).state_label(record.to_state)), "success")
     return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+
+
+@bp.get("/<int:dossier_id>/accuses/<int:receipt_id>.pdf")
+@allow(signed_in)
+def receipt_pdf(dossier_id, receipt_id):
+    receipt = get_or_404(Receipt, receipt_id)
+    if receipt.dossier_id != dossier_id:
+        abort(404)
+    return pdf_response("dossiers/receipt_pdf.html", f"accuse-{receipt.reference}.pdf", receipt=receipt)
 
 
 @bp.get("/<int:dossier_id>/journal/<int:sequence>/fichier")

@@ -16,3 +16,5 @@ class TransitionContext:
     data: dict = field(default_factory=dict)
     #: the audit record once written; effects may refer to it
     record: object | None = None
+    #: the receipt issued by this transition, if it issues one
+    receipt: object | None = None

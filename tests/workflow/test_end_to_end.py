@@ -44,7 +44,7 @@ def test_plaine_commune_from_draft_to_balance(world, worker, mailbox):
     assert engine.available(dossier, w.admin) == [] and engine.available(dossier, w.holder) == []
     worker.drain()
     subjects = [m["Subject"] for m in mailbox.to("porteur@example.org")]
-    assert subjects[0] == "Votre dossier « Épicerie solidaire » est déposé"
+    assert subjects[0] == "Accusé de réception AAP-2026-0001 : votre dossier « Épicerie solidaire » est déposé"
     assert "Compléments demandés pour votre dossier « Épicerie solidaire »" in subjects
     assert "Votre dossier « Épicerie solidaire » : Soldé" in subjects
 

@@ -60,7 +60,8 @@ def test_submit_changes_state_records_audit_and_writes_notifications(world, work
     assert [(r.transition, r.from_state, r.to_state) for r in records(dossier)] == [
         ("create", None, "draft"), ("submit", "draft", "submitted")]
     worker.drain()
-    assert mailbox.to("porteur@example.org")[0]["Subject"] == "Votre dossier « Épicerie solidaire » est déposé"
+    assert mailbox.to("porteur@example.org")[0]["Subject"] == \
+        "Accusé de réception AAP-2026-0001 : votre dossier « Épicerie solidaire » est déposé"
     assert mailbox.to("instructeur@example.org")[0]["Subject"] == "Dossier à instruire : Épicerie solidaire"
 
 

@@ -1,0 +1,80 @@
+"""Receipts: a reference such as AAP-2021-0042, the time of submission and a checksum of what was submitted."""
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aap.core.models import UTCDateTime
+from aap.extensions import db
+from aap.workflow.registry import effect
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number given for a year; incremented in one statement, never twice the same."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Receipt(db.Model):
+    __tablename__ = "receipts"
+    __table_args__ = (UniqueConstraint("dossier_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    reference: Mapped[str] = mapped_column(String(20), index=True)
+    #: the audit record of the submission this receipt acknowledges
+    sequence: Mapped[int]
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: sha256 of `content`, the submitted dossier as it was
+    checksum: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict] = mapped_column(JSON)
+
+    dossier = relationship("Dossier")
+
+    def can(self, action: str, user) -> bool:
+        return self.dossier.can("view", user)
+
+
+def next_reference(year: int) -> str:
+    for _attempt in range(3):
+        number = db.session.execute(update(ReferenceCounter).where(ReferenceCounter.year == year)
+                                    .values(last=ReferenceCounter.last + 1).returning(ReferenceCounter.last)).scalar()
+        if number is not None:
+            return f"AAP-{year}-{number:04d}"
+        try:
+            with db.session.begin_nested():
+                db.session.add(ReferenceCounter(year=year, last=0))
+        except IntegrityError:
+            pass  # another submission created the year's counter first: use it
+    raise RuntimeError("no reference counter")
+
+
+def snapshot(dossier) -> dict:
+    organisation = dossier.organisation
+    return {
+        "reference": dossier.reference, "call": str(dossier.call), "organisation": organisation.name,
+        "siret": organisation.siret, "rna": organisation.rna, "title": dossier.title, "summary": dossier.summary,
+        "requested_amount": str(dossier.requested_amount) if dossier.requested_amount is not None else None,
+        "strand": dossier.strand.name if dossier.strand else None,
+    }
+
+
+def checksum(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@effect("issue_receipt", check=lambda params: ["cet effet ne prend pas de paramètre"] if params else [])
+def issue_receipt(context) -> None:
+    dossier = context.dossier
+    if not dossier.reference:
+        dossier.reference = next_reference(dossier.call.year)
+    content = {**snapshot(dossier), "submitted_at": context.now.isoformat(timespec="seconds")}
+    context.receipt = Receipt(dossier_id=dossier.id, reference=dossier.reference, sequence=context.record.sequence,
+                              issued_at=context.now, checksum=checksum(content), content=content)
+    db.session.add(context.receipt)
