@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from aap.organisations.communes import commune_name
 from aap.organisations.forms import LEGAL_FORM_LABELS
@@ -28,9 +29,13 @@ def eligibility_problems(call, organisation, today: date) -> list[str]:
         else:
             age = years_between(organisation.creation_date, reference)
             if call.min_age_years and age < call.min_age_years:
-                problems.append(_("Votre structure n'est pas éligible : elle doit avoir au moins %(n)d an(s) "
-                                  "d'existence à la clôture de l'appel.", n=call.min_age_years))
+                problems.append(ngettext("Votre structure n'est pas éligible : elle doit avoir au moins %(num)d an "
+                                         "d'existence à la clôture de l'appel.",
+                                         "Votre structure n'est pas éligible : elle doit avoir au moins %(num)d ans "
+                                         "d'existence à la clôture de l'appel.", call.min_age_years))
             if call.max_age_years and age > call.max_age_years:
-                problems.append(_("Votre structure n'est pas éligible : cet appel s'adresse aux structures de "
-                                  "%(n)d an(s) au plus.", n=call.max_age_years))
+                problems.append(ngettext("Votre structure n'est pas éligible : cet appel s'adresse aux structures "
+                                         "de %(num)d an au plus.",
+                                         "Votre structure n'est pas éligible : cet appel s'adresse aux structures "
+                                         "de %(num)d ans au plus.", call.max_age_years))
     return problems

@@ -75,7 +75,7 @@ def create_call(form) -> Call:
 
 def publish(call: Call):
     if call.state != "draft":
-        raise CallRefused(_("Cet appel est déjà ouvert : son workflow est fixé."))
+        raise CallRefused(_("Cet appel est déjà publié : son workflow est fixé."))
     if call.closes_at is None:
         raise CallRefused(_("Indiquez la date de clôture avant de publier l'appel."))
     return workflow_operations.open_call(call)

@@ -68,7 +68,7 @@ def apply(call_id):
         else:
             dossier = start_dossier(call, chosen, current_user)
             db.session.commit()
-            flash(_("Votre dossier est créé en brouillon : complétez-le, il est enregistré à chaque étape."),
+            flash(_("Votre dossier est créé en brouillon : complétez-le et enregistrez-le autant de fois que nécessaire."),
                   "success")
             return redirect(url_for("dossiers.edit", dossier_id=dossier.id))
     return render_template("calls/apply.html", call=call, organisations=organisations, checks=checks, form=form,

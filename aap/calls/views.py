@@ -95,7 +95,7 @@ def open_call(call_id):
         return redirect(url_for("calls.index"))
     except schema.InvalidWorkflow as invalid:
         db.session.rollback()
-        flash(_("Ouverture impossible, le workflow est invalide : %(errors)s",
+        flash(_("Publication impossible, le workflow est invalide : %(errors)s",
                 errors="; ".join(str(e) for e in invalid.errors)), "error")
         return redirect(url_for("calls.index"))
     db.session.commit()
@@ -125,7 +125,7 @@ def change_state(call_id, action):
 def migrate(call_id):
     call = get_or_404(Call, call_id, "manage")
     if call.workflow_version is None:
-        flash(_("Cet appel n'est pas encore ouvert : il suivra le fichier tel qu'il sera à l'ouverture."), "error")
+        flash(_("Cet appel n'est pas encore publié : il suivra le fichier tel qu'il sera à la publication."), "error")
         return redirect(url_for("calls.index"))
     try:
         latest = operations.load_named(call.workflow_version.name)
@@ -137,7 +137,7 @@ def migrate(call_id):
                for state in in_use}
     problems, form = [], FlaskForm()
     if latest.digest == call.workflow_version.digest:
-        problems = [_("Le fichier n'a pas changé depuis l'ouverture de l'appel : il n'y a rien à migrer.")]
+        problems = [_("Le fichier n'a pas changé depuis la publication de l'appel : il n'y a rien à migrer.")]
     elif form.validate_on_submit():
         target = operations.snapshot(latest)
         problems = operations.migration_problems(call, target, mapping)

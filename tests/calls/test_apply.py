@@ -27,7 +27,7 @@ def test_an_ineligible_organisation_is_told_why_and_nothing_is_created(client, l
     page = client.get(f"/appels/{call.id}/deposer").page
     assert "la forme juridique « SCOP (société coopérative et participative) » n'est pas acceptée" in page
     assert "son siège (Aubervilliers) est hors du territoire de l'appel" in page
-    assert "elle doit avoir au moins 2 an(s) d'existence" in page
+    assert "elle doit avoir au moins 2 ans d'existence" in page
     refused = client.post(f"/appels/{call.id}/deposer", data={"organisation": str(scop.id)})
     assert refused.status_code == 400 and "Votre structure n'est pas éligible" in refused.page
     assert dossiers() == []
