@@ -1,11 +1,13 @@
 """Demo data for `make run`: personas with random passwords, organisations of the territory, a call."""
 import json
+from io import BytesIO
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
+from markupsafe import escape
 
 from aap.auth import operations as auth_operations
 from aap.auth.models import User
@@ -13,6 +15,8 @@ from aap.auth.passwords import hash_password, password_problems
 from aap.auth.totp import new_secret
 from aap.calls.models import Call, Strand
 from aap.core.models import utcnow
+from aap.core.storage import storage
+from aap.dossiers.attachments import attach
 from aap.extensions import db
 from aap.organisations.communes import current_communes
 from aap.organisations.models import Membership, Organisation
@@ -150,6 +154,10 @@ def _demo_dossiers(call: Call, people: dict) -> None:
         holder = organisation.memberships[0].user
         dossier = start_dossier(call, organisation, holder, title=title, requested_amount=Decimal(amount),
                                 summary=f"{title} : un projet de {organisation.name}.")
+        if steps:  # what is submitted carries its required pieces
+            for piece in call.required_attachments:
+                stored = storage().save(BytesIO(_demo_pdf(piece["label"])), f"{piece['key']}.pdf")
+                attach(dossier, piece["key"], stored, holder)
         for name, persona, data in steps:
             engine.apply(dossier.id, name, holder if persona == "holder" else people[persona], data)
 
@@ -173,3 +181,9 @@ def _demo_organisations(holder: User) -> None:
             organisation.memberships.append(Membership(user_id=contact.id))
         db.session.add(organisation)
     db.session.flush()
+
+
+def _demo_pdf(title: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<h1>{escape(title)}</h1><p>Pièce de démonstration.</p>").write_pdf()

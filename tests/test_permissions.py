@@ -10,6 +10,7 @@ from aap.core.models import utcnow
 from aap.core.storage import storage
 from aap.extensions import db
 from aap.notifications.models import Mail
+from aap.dossiers.attachments import attach
 from aap.dossiers.receipts import Receipt
 from aap.workflow import audit, engine
 from tests import factories
@@ -60,6 +61,9 @@ MATRIX = {
     "dossiers.show": ("GET", "/dossiers/{dossier}", DOSSIER_VIEW),
     "dossiers.act": ("POST", "/dossiers/{dossier}/actions/submit", DOSSIER_ACT),
     "dossiers.receipt_pdf": ("GET", "/dossiers/{submitted}/accuses/{receipt}.pdf", DOSSIER_VIEW),
+    "dossiers.upload": ("POST", "/dossiers/{dossier}/pieces", DOSSIER_EDIT),
+    "dossiers.download": ("GET", "/dossiers/{dossier}/pieces/{attachment}", DOSSIER_VIEW),
+    "dossiers.remove": ("POST", "/dossiers/{dossier}/pieces/{attachment}/supprimer", DOSSIER_EDIT),
     "dossiers.record_file": ("GET", "/dossiers/{dossier}/journal/2/fichier", DOSSIER_VIEW),
     "calls.index": ("GET", "/admin/appels", ADMIN_ONLY),
     "calls.create": ("GET", "/admin/appels/nouveau", ADMIN_ONLY),
@@ -102,6 +106,7 @@ def world(session):
     stored = storage().save(BytesIO(b"%PDF-1.4\n%%EOF\n"), "piece.pdf")
     audit.append(dossier, transition="create", from_state="draft", to_state="draft", actor=users["admin"],
                  at=utcnow(), payload={"file": stored.as_dict()})
+    attachment = attach(dossier, "autre", stored, users["holder"])
     draft_call = factories.make_call(state="draft", title="Appel en préparation")
     submitted = factories.make_dossier(call, organisation, users["holder"])
     engine.apply(submitted.id, "submit", users["holder"])
@@ -109,7 +114,7 @@ def world(session):
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     return users, {"organisation": organisation.id, "mail": mail.id, "dossier": dossier.id, "call": call.id,
                    "draft_call": draft_call.id, "version": call.workflow_version_id, "submitted": submitted.id,
-                   "receipt": receipt.id}
+                   "receipt": receipt.id, "attachment": attachment.id}
 
 
 def outcome(response) -> str | int:

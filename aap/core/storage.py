@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024
 #: what we accept, recognised by the first bytes of the file, never by its name
@@ -89,18 +90,19 @@ class LocalStorage:
                 if size > MAX_BYTES:
                     out.close()
                     target.unlink()
-                    raise UploadRefused(f"Le fichier dépasse la taille maximale de {MAX_BYTES // (1024 * 1024)} Mo.")
+                    raise UploadRefused(_("Le fichier dépasse la taille maximale de %(n)d Mo.",
+                                          n=MAX_BYTES // (1024 * 1024)))
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
             target.unlink()
-            raise UploadRefused("Le fichier est vide.")
+            raise UploadRefused(_("Le fichier est vide."))
         with open(target, "rb") as handle:
             content_type = sniff(handle.read(16), target)
         if content_type is None:
             target.unlink()
-            raise UploadRefused("Ce type de fichier n'est pas accepté : envoyez un PDF, une image PNG ou JPEG, "
-                                "ou un document ODT, ODS, DOCX ou XLSX.")
+            raise UploadRefused(_("Ce type de fichier n'est pas accepté : envoyez un PDF, une image PNG ou JPEG, "
+                                  "ou un document ODT, ODS, DOCX ou XLSX."))
         return StoredFile(key, safe_name(filename, content_type), size, digest.hexdigest(), content_type)
 
     def delete(self, key: str) -> None:

@@ -38,18 +38,28 @@ class Dossier(TimestampMixin, db.Model):
     strand = relationship("Strand")
     organisation = relationship("Organisation")
     workflow_version = relationship("WorkflowVersion")
+    attachments = relationship("Attachment", back_populates="dossier", cascade="all, delete-orphan",
+                               order_by="Attachment.id", lazy="selectin")
 
     __mapper_args__ = {"version_id_col": lock_version}
 
     def missing_items(self) -> list[str]:
         """What still prevents submission, in words the holder can act on."""
+        return [label for label, _anchor in self.checklist()]
+
+    def checklist(self) -> list[tuple[str, str]]:
+        """Each missing item with the place on the site where it is filled in."""
         missing = []
         if not self.title.strip():
-            missing.append(_l("titre du projet"))
+            missing.append((_l("titre du projet"), "#title"))
         if not self.summary.strip():
-            missing.append(_l("description du projet"))
+            missing.append((_l("description du projet"), "#summary"))
         if not self.requested_amount:
-            missing.append(_l("montant demandé"))
+            missing.append((_l("montant demandé"), "#requested_amount"))
+        given = {attachment.kind for attachment in self.attachments}
+        for required in self.call.required_attachments:
+            if required["key"] not in given:
+                missing.append((required["label"], f"#piece-{required['key']}"))
         return missing
 
     def can(self, action: str, user) -> bool:

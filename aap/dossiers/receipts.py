@@ -62,6 +62,8 @@ def snapshot(dossier) -> dict:
         "siret": organisation.siret, "rna": organisation.rna, "title": dossier.title, "summary": dossier.summary,
         "requested_amount": str(dossier.requested_amount) if dossier.requested_amount is not None else None,
         "strand": dossier.strand.name if dossier.strand else None,
+        "attachments": [{"kind": a.kind, "name": a.name, "size": a.size, "sha256": a.sha256}
+                        for a in dossier.attachments],
     }
 
 

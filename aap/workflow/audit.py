@@ -4,6 +4,8 @@ import json
 from dataclasses import dataclass
 from datetime import timezone
 
+from sqlalchemy.orm import noload
+
 from aap.extensions import db
 from aap.workflow.models import AuditRecord
 
@@ -70,6 +72,7 @@ def verify_all(batch_size: int = 500) -> tuple[int, list[AuditProblem]]:
     problems, checked, last_id = [], 0, 0
     while True:
         dossiers = list(db.session.execute(db.select(Dossier).where(Dossier.id > last_id)
+                                           .options(noload(Dossier.attachments))
                                            .order_by(Dossier.id).limit(batch_size)).scalars())
         if not dossiers:
             return checked, problems

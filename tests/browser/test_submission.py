@@ -42,7 +42,7 @@ def test_holder_applies_over_two_sittings_and_submits(page, open_call, live_work
     page.get_by_label("Montant demandé (€)").fill("12000")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.audit()
-    assert "Manque encore : description du projet" in page.get_by_role("main").inner_text()
+    assert page.get_by_role("list", name="Manque encore :").inner_text().strip() == "description du projet"
     page.get_by_role("button", name="Se déconnecter").click()
     page.audit()
 

@@ -69,8 +69,10 @@ def draft(client, login_as, **call_fields):
 
 def test_a_draft_is_saved_in_several_sittings_then_submitted(client, login_as):
     dossier, holder = draft(client, login_as)
-    page = client.get(f"/dossiers/{dossier.id}").page
-    assert "Manque encore : titre du projet, description du projet, montant demandé" in page
+    page = client.get(f"/dossiers/{dossier.id}").text
+    for anchor, label in (("title", "titre du projet"), ("summary", "description du projet"),
+                          ("requested_amount", "montant demandé")):
+        assert f'<a href="/dossiers/{dossier.id}/modifier#{anchor}">{label}</a>' in page
     form = client.get(f"/dossiers/{dossier.id}/modifier").text
     assert f'name="version" type="hidden" value="{dossier.lock_version}"' in form
     saved = client.post(f"/dossiers/{dossier.id}/modifier", data={"version": str(dossier.lock_version),

@@ -1,0 +1,72 @@
+"""Uploading, downloading and removing a dossier's attachments."""
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+
+from aap.core.permissions import allow, get_or_404, require, signed_in
+from aap.core.storage import UploadRefused, storage
+from aap.dossiers.attachments import OTHER, Attachment, attach
+from aap.dossiers.models import Dossier
+from aap.dossiers.views import bp
+from aap.extensions import db
+
+
+class UploadForm(FlaskForm):
+    file = FileField()
+
+
+def _kinds(dossier) -> dict[str, str]:
+    return {**{item["key"]: item["label"] for item in dossier.call.required_attachments}, OTHER: _("Autre pièce")}
+
+
+@bp.post("/<int:dossier_id>/pieces")
+@allow(signed_in)
+def upload(dossier_id):
+    dossier = get_or_404(Dossier, dossier_id, "edit")
+    kind = request.form.get("kind", "")
+    if kind not in _kinds(dossier):
+        abort(400)
+    form = UploadForm()
+    target = url_for("dossiers.show", dossier_id=dossier.id, _anchor=f"piece-{kind}")
+    if not form.validate_on_submit() or not form.file.data or not form.file.data.filename:
+        flash(_("Choisissez un fichier avant d'envoyer « %(piece)s ».", piece=_kinds(dossier)[kind]), "error")
+        return redirect(target)
+    try:
+        stored = storage().save(form.file.data.stream, form.file.data.filename)
+    except UploadRefused as refusal:
+        flash(_("« %(piece)s » n'a pas été ajouté : %(reason)s", piece=_kinds(dossier)[kind], reason=str(refusal)),
+              "error")
+        return redirect(target)
+    attach(dossier, kind, stored, current_user)
+    db.session.commit()
+    flash(_("« %(piece)s » est ajouté au dossier (%(name)s).", piece=_kinds(dossier)[kind], name=stored.name),
+          "success")
+    return redirect(target)
+
+
+@bp.get("/<int:dossier_id>/pieces/<int:attachment_id>")
+@allow(signed_in)
+def download(dossier_id, attachment_id):
+    attachment = get_or_404(Attachment, attachment_id)
+    if attachment.dossier_id != dossier_id:
+        abort(404)
+    response = send_file(storage().open(attachment.storage_key), mimetype=attachment.content_type,
+                         as_attachment=True, download_name=attachment.name, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.post("/<int:dossier_id>/pieces/<int:attachment_id>/supprimer")
+@allow(signed_in)
+def remove(dossier_id, attachment_id):
+    attachment = get_or_404(Attachment, attachment_id)
+    if attachment.dossier_id != dossier_id:
+        abort(404)
+    require(attachment.can("edit", current_user))
+    name = attachment.name
+    attachment.dossier.attachments.remove(attachment)
+    db.session.commit()
+    flash(_("« %(name)s » est retiré du dossier.", name=name), "success")
+    return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="pieces-title"))
