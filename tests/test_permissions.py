@@ -11,6 +11,7 @@ from aap.core.storage import storage
 from aap.extensions import db
 from aap.notifications.models import Mail
 from aap.dossiers.attachments import attach
+from aap.dossiers.messages import post_message
 from aap.dossiers.receipts import Receipt
 from aap.workflow import audit, engine
 from tests import factories
@@ -27,6 +28,7 @@ ORGANISATION_VIEW = {"anonymous": LOGIN, "holder": OK, "other_holder": HIDDEN, "
 ORGANISATION_EDIT = {**ORGANISATION_VIEW, "instructor": FORBIDDEN, "admin": FORBIDDEN}
 DOSSIER_VIEW = {**{role: OK for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN}
 DOSSIER_EDIT = {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN, "holder": OK}
+THREAD = {**DOSSIER_VIEW, "reviewer": HIDDEN, "committee": HIDDEN, "funder": HIDDEN}
 DOSSIER_ACT = {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN, "holder": OK}
 
 #: endpoint: (method, path template, expectation per role)
@@ -64,6 +66,8 @@ MATRIX = {
     "dossiers.upload": ("POST", "/dossiers/{dossier}/pieces", DOSSIER_EDIT),
     "dossiers.download": ("GET", "/dossiers/{dossier}/pieces/{attachment}", DOSSIER_VIEW),
     "dossiers.remove": ("POST", "/dossiers/{dossier}/pieces/{attachment}/supprimer", DOSSIER_EDIT),
+    "dossiers.post": ("POST", "/dossiers/{dossier}/messages", THREAD),
+    "dossiers.message_file": ("GET", "/dossiers/{dossier}/messages/{message}/fichier", THREAD),
     "dossiers.record_file": ("GET", "/dossiers/{dossier}/journal/2/fichier", DOSSIER_VIEW),
     "calls.index": ("GET", "/admin/appels", ADMIN_ONLY),
     "calls.create": ("GET", "/admin/appels/nouveau", ADMIN_ONLY),
@@ -107,6 +111,7 @@ def world(session):
     audit.append(dossier, transition="create", from_state="draft", to_state="draft", actor=users["admin"],
                  at=utcnow(), payload={"file": stored.as_dict()})
     attachment = attach(dossier, "autre", stored, users["holder"])
+    message = post_message(dossier, users["holder"], "Une question sur le budget.", stored)
     draft_call = factories.make_call(state="draft", title="Appel en préparation")
     submitted = factories.make_dossier(call, organisation, users["holder"])
     engine.apply(submitted.id, "submit", users["holder"])
@@ -114,7 +119,7 @@ def world(session):
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     return users, {"organisation": organisation.id, "mail": mail.id, "dossier": dossier.id, "call": call.id,
                    "draft_call": draft_call.id, "version": call.workflow_version_id, "submitted": submitted.id,
-                   "receipt": receipt.id, "attachment": attachment.id}
+                   "receipt": receipt.id, "attachment": attachment.id, "message": message.id}
 
 
 def outcome(response) -> str | int:

@@ -39,7 +39,9 @@ def index():
                            workflow_of=engine.workflow_of)
 
 
-def _render(dossier, forms=None, status=200):
+def render_dossier(dossier, forms=None, status=200, message_form=None):
+    from aap.dossiers.message_views import MessageForm
+    from aap.dossiers.messages import can_use_thread, thread
     from aap.workflow.diagram import render_svg
 
     workflow = engine.workflow_of(dossier)
@@ -51,7 +53,8 @@ def _render(dossier, forms=None, status=200):
     receipts = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == dossier.id)
                                   .order_by(Receipt.sequence.desc())).scalars().all()
     return render_template("dossiers/show.html", dossier=dossier, workflow=workflow, options=options, forms=forms,
-                           receipts=receipts,
+                           receipts=receipts, messages=thread(dossier) if can_use_thread(dossier, current_user) else None,
+                           message_form=message_form or MessageForm(prefix="message"),
                            entries=timeline(dossier, current_user), diagram=render_svg(workflow, dossier.state),
                            staff_view=bool(engine.roles_of(current_user, dossier) - {"holder"})), status
 
@@ -59,7 +62,7 @@ def _render(dossier, forms=None, status=200):
 @bp.get("/<int:dossier_id>")
 @allow(signed_in)
 def show(dossier_id):
-    return _render(get_or_404(Dossier, dossier_id))
+    return render_dossier(get_or_404(Dossier, dossier_id))
 
 
 @bp.route("/<int:dossier_id>/modifier", methods=["GET", "POST"])
@@ -109,7 +112,7 @@ def act(dossier_id, name):
         else:
             form.form_errors.append(message)
         dossier = db.session.get(Dossier, dossier_id)
-        return _render(dossier, forms={name: form}, status=REFUSAL_STATUS.get(code, 400))
+        return render_dossier(dossier, forms={name: form}, status=REFUSAL_STATUS.get(code, 400))
     flash(_("« %(label)s » : c'est fait. Le dossier est maintenant à l'état « %(state)s ».",
             label=engine.workflow_of(dossier).transitions[name].label,
             state=engine.workflow_of(dossier).state_label(record.to_state)), "success")

@@ -1,0 +1,63 @@
+"""The thread between a dossier's holders and the instruction team, with attachments."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aap.core.models import UTCDateTime, utcnow
+from aap.extensions import db
+
+MAX_BODY = 10000
+
+
+class Message(db.Model):
+    __tablename__ = "dossier_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: true when written by the authority's staff, false when written by a holder
+    from_staff: Mapped[bool]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    file_key: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_type: Mapped[str | None] = mapped_column(String(120))
+
+    author = relationship("User")
+    dossier = relationship("Dossier")
+
+    def can(self, action: str, user) -> bool:
+        return can_use_thread(self.dossier, user)
+
+
+def can_use_thread(dossier, user) -> bool:
+    """The holders and the instruction team; committee members and funders do not see the exchanges."""
+    return user.is_authenticated and (user.is_staff or dossier.organisation.is_member(user))
+
+
+def thread(dossier) -> list[Message]:
+    return list(db.session.execute(db.select(Message).where(Message.dossier_id == dossier.id)
+                                   .order_by(Message.created_at, Message.id)).scalars())
+
+
+def post_message(dossier, author, body: str, stored=None) -> Message:
+    from aap.auth.operations import external_url
+    from aap.dossiers.notifications import recipients
+    from aap.notifications.mail import queue_mail
+
+    message = Message(dossier_id=dossier.id, author_id=author.id, from_staff=author.is_staff, body=body.strip())
+    if stored is not None:
+        message.file_key, message.file_name, message.file_size = stored.key, stored.name, stored.size
+        message.file_sha256, message.file_type = stored.sha256, stored.content_type
+    db.session.add(message)
+    db.session.flush()
+    readers = recipients(dossier, "holder") if message.from_staff else recipients(dossier, "instructors")
+    for reader in readers:
+        if reader.id != author.id:
+            queue_mail(reader.email, "dossier_message", user=reader, dossier_title=dossier.title or f"n° {dossier.id}",
+                       author=author.display_name if message.from_staff is False else None, body=message.body,
+                       link=external_url("dossiers.show", dossier_id=dossier.id) + "#messages-title")
+    return message
