@@ -15,6 +15,7 @@ from aap.auth.passwords import hash_password, password_problems
 from aap.auth.totp import new_secret
 from aap.calls.models import Call, Strand
 from aap.core.models import utcnow
+from aap.demo_history import load_2021_edition
 from aap.core.storage import storage
 from aap.dossiers.attachments import attach
 from aap.extensions import db
@@ -89,7 +90,9 @@ def load_demo() -> dict:
                            "totp": user.requires_two_factor()}
     db.session.flush()
     _demo_organisations(auth_operations.find_user(PERSONAS["holder"][0]))
-    _demo_dossiers(call, {persona: auth_operations.find_user(email) for persona, (email, *_) in PERSONAS.items()})
+    people = {persona: auth_operations.find_user(email) for persona, (email, *_) in PERSONAS.items()}
+    _demo_dossiers(call, people)
+    load_2021_edition(people)
     db.session.commit()
     path.write_text(json.dumps(logins, indent=2, ensure_ascii=False))
     path.chmod(0o600)

@@ -19,7 +19,12 @@ def recipients(dossier, to: str) -> list[User]:
     return list(db.session.execute(query.distinct()).scalars())
 
 
+MUTED = "aap_mute_notifications"
+
+
 def notify_dossier(context, to: str, template: str) -> None:
+    if db.session.info.get(MUTED):  # loading past editions: their notifications were sent long ago
+        return
     dossier, record = context.dossier, context.record
     for user in recipients(dossier, to):
         queue_mail(user.email, template, user=user, dossier_title=dossier.title or f"n° {dossier.id}",

@@ -45,11 +45,11 @@ def open_call(call) -> WorkflowVersion:
     return call.workflow_version
 
 
-def start_dossier(call, organisation, user, **fields) -> Dossier:
+def start_dossier(call, organisation, user, now=None, **fields) -> Dossier:
     if call.workflow_version is None:
         raise ValueError("the call has not been opened")
     workflow = workflow_of_version(call.workflow_version)
-    now = utcnow()
+    now = now or utcnow()
     dossier = Dossier(call=call, organisation=organisation, workflow_version=call.workflow_version,
                       state=workflow.initial, state_entered_at=now, **fields)
     db.session.add(dossier)
