@@ -18,8 +18,10 @@ def open_call(live_app):
         call = factories.make_open_call(title=f"Appel ESS parcours {suffix}", max_amount=15000, min_amount=3000,
                                         funders=["Plaine Commune"], description="## Objet\nSoutenir l'ESS.")
         holder = factories.make_user(email=f"parcours{suffix}@example.org")
+        instructor = factories.make_user(email=f"instruction{suffix}@example.org", roles=("instructor",), totp=True)
         factories.make_organisation(members=[holder], name=f"Ressourcerie {suffix}")
-        return {"title": str(call), "holder": holder.email}
+        return {"title": str(call), "holder": holder.email, "instructor": instructor.email,
+                "secret": instructor.totp_secret}
 
 
 def test_holder_applies_over_two_sittings_and_submits(page, open_call, live_worker, mailbox):
@@ -64,7 +66,39 @@ def test_holder_applies_over_two_sittings_and_submits(page, open_call, live_work
     live_worker.drain()
     assert re.fullmatch(r"Accusé de réception AAP-\d{4}-\d{4} : votre dossier « Ressourcerie mobile » est déposé",
                         mailbox.to(open_call["holder"])[0]["Subject"])
-    assert page.get_by_role("region", name="Accusé de réception").is_visible()
+    receipt = page.get_by_role("region", name="Accusé de réception")
+    assert re.search(r"Dossier AAP-\d{4}-\d{4} déposé le", receipt.inner_text())
+    with page.expect_download() as download:
+        receipt.get_by_role("link", name="Télécharger l'accusé de réception (PDF)").click()
+    assert re.fullmatch(r"accuse-AAP-\d{4}-\d{4}\.pdf", download.value.suggested_filename)
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    dossier_url = page.url
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.audit()
+
+    sign_in(page, open_call["instructor"], open_call["secret"])
+    page.goto(dossier_url)
+    page.audit()
+    form = page.get_by_role("form", name="Demander des compléments")
+    form.get_by_label(re.compile("^Commentaire")).fill("Merci de préciser les publics accueillis.")
+    form.get_by_role("button", name="Demander des compléments").click()
+    page.audit()
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.audit()
+
+    sign_in(page, open_call["holder"])
+    page.goto(dossier_url)
+    page.audit()
+    assert "Merci de préciser les publics accueillis." in page.get_by_role("region", name="Historique").inner_text()
+    thread = page.get_by_role("region", name="Échanges avec l'équipe d'instruction")
+    thread.get_by_label(re.compile("^Votre message")).fill("Nous accueillons surtout des familles du quartier.")
+    thread.get_by_role("button", name="Envoyer le message").click()
+    page.audit()
+    page.get_by_role("button", name="Déposer les compléments").click()
+    page.audit()
+    assert page.locator(".state-badge").inner_text().endswith("Déposé")
+    assert "Nous accueillons surtout des familles du quartier." in page.get_by_role(
+        "region", name="Échanges avec l'équipe d'instruction").inner_text()
 
 
 def sign_in_from_redirect(page, email):
