@@ -50,6 +50,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         MAIL_FROM=os.environ.get("MAIL_FROM", "Appels à projets <ne-pas-repondre@localhost>"),
         PUBLIC_URL=os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         EMBEDDED_REDIS_PATH=str(instance / "redis.db"),
+        UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER") or None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=production,

@@ -2,6 +2,7 @@ import contextvars
 import html
 import os
 import re
+import tempfile
 
 import flask_migrate
 from flask import has_app_context
@@ -40,6 +41,7 @@ def build_test_app(database_url: str, redis_url: str, **overrides):
     config = {"AAP_ENV": "test", "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url,
               "PUBLIC_URL": "http://localhost", "WTF_CSRF_ENABLED": False, "TESTING": True,
               "SECRET_KEY": "test-secret-key-that-is-long-enough-for-signing",
+              "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="aap-uploads-"),
               # room for the concurrency tests' twenty simultaneous connections
               "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 25, "max_overflow": 5}}
     config.update(overrides)

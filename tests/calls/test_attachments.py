@@ -13,14 +13,14 @@ REQUIRED = [{"key": "statuts", "label": "Statuts signés"}, {"key": "budget", "l
 
 @pytest.fixture
 def draft(session, client, app, tmp_path):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    previous, app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"], str(tmp_path)
     call = factories.make_open_call(required_attachments=REQUIRED)
     holder = factories.make_user(email="porteur@example.org")
     organisation = factories.make_organisation(members=[holder])
     dossier = factories.make_dossier(call, organisation, holder)
     client.login(holder)
     yield dossier
-    app.config.pop("UPLOAD_FOLDER")
+    app.config["UPLOAD_FOLDER"] = previous
 
 
 def upload(client, dossier, kind, content=PDF, name="statuts.pdf"):

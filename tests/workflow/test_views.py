@@ -75,7 +75,7 @@ def test_another_organisation_gets_404_and_a_wrong_role_403(world, client):
 
 
 def test_files_are_checked_by_content_and_stored_safely(world, client, app, tmp_path):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    previous, app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"], str(tmp_path)
     try:
         dossier = granted_dossier(world)
         client.login(world.admin)
@@ -100,7 +100,7 @@ def test_files_are_checked_by_content_and_stored_safely(world, client, app, tmp_
         client.login(world.other_holder)
         assert client.get(f"/dossiers/{dossier.id}/journal/{dossier.audit_count}/fichier").status_code == 404
     finally:
-        app.config.pop("UPLOAD_FOLDER")
+        app.config["UPLOAD_FOLDER"] = previous
 
 
 def test_lists_show_each_person_their_dossiers_with_constant_queries(world, client, count_queries):
