@@ -114,3 +114,13 @@ class LocalStorage:
 
 def storage() -> LocalStorage:
     return LocalStorage(Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"))
+
+
+def download_response(key: str, content_type: str, name: str):
+    """A stored file sent as an attachment that a browser never renders, whatever its content."""
+    from flask import send_file
+
+    response = send_file(storage().open(key), mimetype=content_type, as_attachment=True, download_name=name,
+                         max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

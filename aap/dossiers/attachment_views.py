@@ -1,12 +1,12 @@
 """Uploading, downloading and removing a dossier's attachments."""
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
 from aap.core.permissions import allow, get_or_404, require, signed_in
-from aap.core.storage import UploadRefused, storage
+from aap.core.storage import UploadRefused, download_response, storage
 from aap.dossiers.attachments import OTHER, Attachment, attach
 from aap.dossiers.models import Dossier
 from aap.dossiers.views import bp
@@ -52,10 +52,7 @@ def download(dossier_id, attachment_id):
     attachment = get_or_404(Attachment, attachment_id)
     if attachment.dossier_id != dossier_id:
         abort(404)
-    response = send_file(storage().open(attachment.storage_key), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.name, max_age=0)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(attachment.storage_key, attachment.content_type, attachment.name)
 
 
 @bp.post("/<int:dossier_id>/pieces/<int:attachment_id>/supprimer")

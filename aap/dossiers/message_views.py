@@ -1,5 +1,5 @@
 """Posting to a dossier's thread and downloading what was attached to a message."""
-from flask import abort, flash, redirect, send_file, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,7 +9,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from aap.core.permissions import allow, get_or_404, signed_in
-from aap.core.storage import UploadRefused, storage
+from aap.core.storage import UploadRefused, download_response, storage
 from aap.dossiers.messages import MAX_BODY, Message, can_use_thread, post_message
 from aap.dossiers.models import Dossier
 from aap.dossiers.views import bp
@@ -57,7 +57,4 @@ def message_file(dossier_id, message_id):
     message = get_or_404(Message, message_id)
     if message.dossier_id != dossier_id or not message.file_key:
         abort(404)
-    response = send_file(storage().open(message.file_key), mimetype=message.file_type, as_attachment=True,
-                         download_name=message.file_name, max_age=0)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(message.file_key, message.file_type, message.file_name)

@@ -1,11 +1,11 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from aap.calls.models import Call
 from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
-from aap.core.storage import UploadRefused, storage
+from aap.core.storage import UploadRefused, download_response, storage
 from aap.dossiers import operations as dossier_operations
 from aap.dossiers.forms import DossierForm, TransitionForm
 from aap.dossiers.models import Dossier
@@ -138,7 +138,4 @@ def record_file(dossier_id, sequence):
     if record is None or "file" not in record.payload or not (record.holder_visible or staff_view):
         abort(404)
     stored = record.payload["file"]
-    response = send_file(storage().open(stored["key"]), mimetype=stored["content_type"], as_attachment=True,
-                         download_name=stored["name"], max_age=0)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(stored["key"], stored["content_type"], stored["name"])
