@@ -16,6 +16,8 @@ from aap.auth.totp import new_secret
 from aap.calls.models import Call, Strand
 from aap.core.models import utcnow
 from aap.demo_history import load_2021_edition
+from aap.calls.operations import save_form
+from aap.questionnaire.definition import default_source
 from aap.core.storage import storage
 from aap.dossiers.attachments import attach
 from aap.extensions import db
@@ -115,6 +117,7 @@ def _demo_call() -> Call:
         db.session.add(call)
         open_call(call)
         db.session.flush()
+        save_form(call, default_source())
     return call
 
 
@@ -157,7 +160,8 @@ def _demo_dossiers(call: Call, people: dict) -> None:
         holder = organisation.memberships[0].user
         dossier = start_dossier(call, organisation, holder, title=title, requested_amount=Decimal(amount),
                                 summary=f"{title} : un projet de {organisation.name}.")
-        if steps:  # what is submitted carries its required pieces
+        if steps:  # what is submitted carries its answers and its required pieces
+            dossier.answers = demo_answers(organisation, Decimal(amount))
             for piece in call.required_attachments:
                 stored = storage().save(BytesIO(_demo_pdf(piece["label"])), f"{piece['key']}.pdf")
                 attach(dossier, piece["key"], stored, holder)
@@ -190,3 +194,17 @@ def _demo_pdf(title: str) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=f"<h1>{escape(title)}</h1><p>Pièce de démonstration.</p>").write_pdf()
+
+
+def demo_answers(organisation: Organisation, requested: Decimal) -> dict:
+    """A complete Cerfa form whose budget balances, with this call's subsidy at 50 % of the project."""
+    return {
+        "representative_name": "Dominique Martin", "representative_role": "Président·e", "volunteers": "12",
+        "employees": "2", "fte": str(organisation.paid_staff_fte), "objectives": "Créer du lien et des emplois.",
+        "beneficiaries": ["Familles", "Tout public"], "communes": ["Saint-Denis"], "in_qpv": "oui",
+        "qpv_names": "Francs-Moisins", "start_date": f"{date.today().year}-01-01",
+        "end_date": f"{date.today().year}-12-31", "indicators": "Personnes accueillies, emplois créés.",
+        "jobs_created": "1", "republican_commitment": "oui", "accuracy": "oui",
+        "budget": {"60": str(requested // 2), "64": str(requested * 3 // 2), "74-call": str(requested),
+                   "70": str(requested)},
+    }

@@ -81,3 +81,12 @@ def make_dossier(call: Call, organisation: Organisation, holder: User, complete:
     dossier = start_dossier(call, organisation, holder, **fields)
     db.session.commit()
     return dossier
+
+
+def with_cerfa_form(call: Call) -> Call:
+    from aap.calls.operations import save_form
+    from aap.questionnaire.definition import default_source
+
+    save_form(call, default_source())
+    db.session.commit()
+    return call

@@ -72,6 +72,7 @@ MATRIX = {
     "calls.index": ("GET", "/admin/appels", ADMIN_ONLY),
     "calls.create": ("GET", "/admin/appels/nouveau", ADMIN_ONLY),
     "calls.edit": ("GET", "/admin/appels/{call}/modifier", ADMIN_ONLY),
+    "calls.edit_form": ("GET", "/admin/appels/{call}/formulaire", ADMIN_ONLY),
     "calls.change_state": ("POST", "/admin/appels/{call}/etat/close", ADMIN_ONLY),
     "public_calls.index": ("GET", "/appels", EVERYONE),
     "public_calls.show": ("GET", "/appels/{call}", EVERYONE),

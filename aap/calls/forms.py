@@ -101,3 +101,12 @@ class CallForm(FlaskForm):
         for entry in field.entries:
             if entry.form.envelope.data and not entry.form.name.data:
                 raise ValidationError(_l("Donnez un nom à chaque volet qui a une enveloppe."))
+
+
+class ApplicationFormForm(FlaskForm):
+    source = TextAreaField(_l("Formulaire de candidature (YAML)"), validators=[DataRequired(REQUIRED),
+                                                                            Length(max=100000)],
+                           render_kw={"rows": 30, "spellcheck": "false"},
+                           description=_l("Sections et champs : types text, long_text, number, money, date, choice, "
+                                          "multi_choice, yes_no, commune, file, budget ; options required, help, "
+                                          "choices, show_if, must_be."))

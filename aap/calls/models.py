@@ -44,7 +44,11 @@ class Call(TimestampMixin, db.Model):
     #: attachments every dossier must carry: [{"key": "statuts", "label": "Statuts signés"}]
     required_attachments: Mapped[list] = mapped_column(JSON, default=list)
 
+    #: the application form new dossiers are given; dossiers keep the version they started with
+    form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id", use_alter=True))
+
     workflow_version = relationship("WorkflowVersion")
+    form_version = relationship("FormVersion", foreign_keys=[form_version_id])
     strands: Mapped[list["Strand"]] = relationship(back_populates="call", cascade="all, delete-orphan",
                                                    order_by="Strand.position", lazy="selectin")
 

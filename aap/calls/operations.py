@@ -9,6 +9,8 @@ from aap.core.formatting import PARIS
 from aap.core.text import sort_key
 from aap.dossiers.models import Dossier
 from aap.extensions import db
+from aap.questionnaire.definition import default_source, parse_source
+from aap.questionnaire.models import FormVersion
 from aap.workflow import operations as workflow_operations
 
 TRANSITIONS = {"close": ("published", "closed"), "archive": ("closed", "archived"), "reopen": ("closed", "published")}
@@ -70,7 +72,19 @@ def create_call(form) -> Call:
     apply_form(call, form)
     db.session.add(call)
     db.session.flush()
+    save_form(call, default_source())
     return call
+
+
+def save_form(call: Call, source: str) -> FormVersion:
+    """A new version of the application form; dossiers already started keep theirs."""
+    parse_source(source)
+    number = (call.form_version.number + 1) if call.form_version else 1
+    version = FormVersion(call_id=call.id, number=number, source=source)
+    db.session.add(version)
+    db.session.flush()
+    call.form_version = version
+    return version
 
 
 def publish(call: Call):

@@ -7,12 +7,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from aap.calls import operations as call_operations
-from aap.calls.forms import CallForm
+from aap.calls.forms import ApplicationFormForm, CallForm
 from aap.calls.models import Call
 from aap.core.formatting import PARIS
 from aap.core.permissions import allow, get_or_404, role
 from aap.dossiers.models import Dossier
 from aap.extensions import db
+from aap.questionnaire.definition import DefinitionError, default_source, parse_source
 from aap.workflow import operations, schema
 from aap.workflow.engine import workflow_of_version
 
@@ -150,3 +151,27 @@ def migrate(call_id):
         db.session.rollback()
     return render_template("calls/migrate.html", call=call, current=current, latest=latest, in_use=in_use,
                            mapping=mapping, problems=problems, form=form), 400 if problems and request.method == "POST" else 200
+
+
+@bp.route("/<int:call_id>/formulaire", methods=["GET", "POST"])
+@allow(role("admin"))
+def edit_form(call_id):
+    call = get_or_404(Call, call_id, "manage")
+    form = ApplicationFormForm(source=call.form_version.source if call.form_version else default_source())
+    if form.validate_on_submit():
+        try:
+            version = call_operations.save_form(call, form.source.data)
+        except DefinitionError as invalid:
+            form.source.errors = [*form.source.errors, *invalid.problems]
+        else:
+            db.session.commit()
+            flash(_("Le formulaire est enregistré (version %(n)d). Les dossiers déjà commencés gardent la version "
+                    "qu'ils ont remplie.", n=version.number), "success")
+            return redirect(url_for("calls.edit_form", call_id=call.id))
+    preview = None
+    try:
+        preview = parse_source(form.source.data or "")
+    except DefinitionError:
+        pass
+    return render_template("calls/form_editor.html", call=call, form=form, preview=preview), \
+        400 if form.errors else 200

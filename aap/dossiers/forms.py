@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from decimal import Decimal
+from functools import lru_cache
 
 from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
@@ -46,3 +47,28 @@ class DossierForm(FlaskForm):
         if call.max_amount and field.data > call.max_amount:
             raise ValidationError(_l("Le montant demandé dépasse le maximum de l'appel (%(amount)s).",
                                      amount=money(call.max_amount)))
+
+
+@lru_cache(maxsize=64)
+def questionnaire_form_class(version_id: int, source: str):
+    """The dossier form plus the questions of one version of the call's application form."""
+    from aap.questionnaire.definition import parse_source
+    from aap.questionnaire.forms import field_name, wtforms_field
+
+    attributes = {}
+    for field in parse_source(source).fields():
+        built = wtforms_field(field)
+        if built is not None:
+            attributes[field_name(field.key)] = built
+    return type(f"DossierForm{version_id}", (DossierForm,), attributes)
+
+
+def dossier_form(dossier, **kwargs) -> DossierForm:
+    version = dossier.form_version
+    if version is None:
+        return DossierForm(obj=dossier, call=dossier.call, **kwargs)
+    from aap.questionnaire.forms import field_name, from_answer
+
+    answers = dossier.answers or {}
+    data = {field_name(f.key): from_answer(f, answers.get(f.key)) for f in version.definition.fields()}
+    return questionnaire_form_class(version.id, version.source)(obj=dossier, call=dossier.call, data=data, **kwargs)

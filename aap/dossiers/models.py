@@ -3,7 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import TimestampMixin, UTCDateTime
@@ -23,6 +23,9 @@ class Dossier(TimestampMixin, db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     requested_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     state: Mapped[str] = mapped_column(String(60), index=True)
+    form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id"))
+    #: answers to the application form, by field key
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
     #: the workflow snapshot this dossier follows; it never changes but by an explicit migration
     workflow_version_id: Mapped[int] = mapped_column(ForeignKey("workflow_versions.id"))
     state_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -38,6 +41,7 @@ class Dossier(TimestampMixin, db.Model):
     strand = relationship("Strand")
     organisation = relationship("Organisation")
     workflow_version = relationship("WorkflowVersion")
+    form_version = relationship("FormVersion")
     attachments = relationship("Attachment", back_populates="dossier", cascade="all, delete-orphan",
                                order_by="Attachment.id", lazy="selectin")
 
@@ -56,6 +60,9 @@ class Dossier(TimestampMixin, db.Model):
             missing.append((_l("description du projet"), "#summary"))
         if not self.requested_amount:
             missing.append((_l("montant demandé"), "#requested_amount"))
+        from aap.questionnaire.completeness import missing_answers
+
+        missing += missing_answers(self)
         given = {attachment.kind for attachment in self.attachments}
         for required in self.call.required_attachments:
             if required["key"] not in given:

@@ -9,3 +9,13 @@ def save_draft(dossier: Dossier, data: dict) -> None:
     for name in DRAFT_FIELDS:
         value = data.get(name)
         setattr(dossier, name, value.strip() if isinstance(value, str) else value)
+    if dossier.form_version is not None:
+        from aap.questionnaire.forms import field_name, to_answer
+
+        answers = {}
+        for field in dossier.form_version.definition.fields():
+            if field_name(field.key) in data:
+                value = to_answer(field, data[field_name(field.key)])
+                if value not in (None, {}):
+                    answers[field.key] = value.strip() if isinstance(value, str) else value
+        dossier.answers = answers

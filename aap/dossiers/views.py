@@ -7,7 +7,7 @@ from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import UploadRefused, download_response, storage
 from aap.dossiers import operations as dossier_operations
-from aap.dossiers.forms import DossierForm, TransitionForm
+from aap.dossiers.forms import TransitionForm, dossier_form
 from aap.dossiers.models import Dossier
 from aap.dossiers.queries import SORTS, dossiers_page
 from aap.dossiers.receipts import Receipt
@@ -69,7 +69,7 @@ def show(dossier_id):
 @allow(signed_in)
 def edit(dossier_id):
     dossier = get_or_404(Dossier, dossier_id, "edit")
-    form = DossierForm(obj=dossier, call=dossier.call)
+    form = dossier_form(dossier)
     if request.method == "GET":
         form.version.data = dossier.lock_version
     elif form.validate_on_submit():
@@ -82,7 +82,11 @@ def edit(dossier_id):
             db.session.commit()
             flash(_("Brouillon enregistré. Vous pouvez y revenir à tout moment."), "success")
             return redirect(url_for("dossiers.show", dossier_id=dossier.id))
-    return render_template("dossiers/edit.html", dossier=dossier, form=form), 409 if form.form_errors else \
+    from aap.questionnaire.budget import CHARGES, PRODUITS, totals
+
+    return render_template("dossiers/edit.html", dossier=dossier, form=form, budget_charges=CHARGES,
+                           budget_produits=PRODUITS, budget_totals=lambda value: totals(value or {})), \
+        409 if form.form_errors else \
         (400 if form.errors else 200)
 
 

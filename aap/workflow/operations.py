@@ -51,7 +51,8 @@ def start_dossier(call, organisation, user, now=None, **fields) -> Dossier:
     workflow = workflow_of_version(call.workflow_version)
     now = now or utcnow()
     dossier = Dossier(call=call, organisation=organisation, workflow_version=call.workflow_version,
-                      state=workflow.initial, state_entered_at=now, **fields)
+                      form_version_id=call.form_version_id, answers={}, state=workflow.initial,
+                      state_entered_at=now, **fields)
     db.session.add(dossier)
     db.session.flush()
     audit.append(dossier, transition="create", from_state=None, to_state=workflow.initial, actor=user, at=now)

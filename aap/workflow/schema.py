@@ -8,6 +8,7 @@ from aap.workflow import located
 from aap.workflow.definitions import (KNOWN_ROLES, REQUIREMENTS, Effect, State, Timeout, Transition,
                                       Workflow)
 from aap.dossiers import attachments as _attachments, messages as _messages, receipts as _receipts  # noqa: F401
+from aap.questionnaire import models as _questionnaire  # noqa: F401
 from aap.workflow import effects as _effects, guards as _guards  # noqa: F401
 from aap.workflow.registry import EFFECTS, GUARDS
 
