@@ -108,3 +108,32 @@ def sign_in_from_redirect(page, email):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
     page.audit()
+
+
+def test_the_cerfa_form_page_is_accessible_and_keeps_answers(page, live_app):
+    suffix = next(COUNTER)
+    with live_app.app_context():
+        call = factories.with_cerfa_form(factories.make_open_call(title=f"Appel Cerfa {suffix}"))
+        holder = factories.make_user(email=f"cerfa{suffix}@example.org")
+        organisation = factories.make_organisation(members=[holder], name=f"Atelier {suffix}")
+        dossier = factories.make_dossier(call, organisation, holder, complete=False)
+        dossier_id, email = dossier.id, holder.email
+    sign_in(page, email)
+    page.goto(f"/dossiers/{dossier_id}/modifier")
+    page.audit()
+    page.get_by_label("Nom et prénom du représentant légal").fill("Awa Diallo")
+    page.get_by_role("group", name=re.compile("^Publics bénéficiaires")).get_by_label("Familles").check()
+    page.get_by_label("64 – Charges de personnel").fill("15000")
+    page.get_by_label("60 – Achats").fill("-3")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.audit()
+    assert "Saisissez un nombre positif." in page.get_by_role("alert").inner_text()
+    page.get_by_label("60 – Achats").fill("5000")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.audit()
+    checklist = page.get_by_role("list", name="Manque encore :").inner_text()
+    assert "budget prévisionnel non équilibré" in checklist and "Objectifs du projet" in checklist
+    page.goto(f"/dossiers/{dossier_id}/modifier")
+    page.audit()
+    assert page.get_by_label("Nom et prénom du représentant légal").input_value() == "Awa Diallo"
+    assert page.get_by_label("64 – Charges de personnel").input_value() in ("15000", "15000.00")
