@@ -49,7 +49,7 @@ def test_holder_applies_over_two_sittings_and_submits(page, open_call, live_work
     page.audit()
 
     sign_in(page, open_call["holder"])  # second sitting
-    page.get_by_role("link", name="Mes dossiers").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes dossiers").click()
     page.audit()
     page.get_by_role("link", name="Ressourcerie mobile").click()
     page.audit()

@@ -43,7 +43,7 @@ def dossiers(live_app):
 
 def test_holder_sees_the_diagram_and_why_an_action_is_blocked(page, dossiers):
     sign_in(page, dossiers["holder"])
-    page.get_by_role("link", name="Mes dossiers").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes dossiers").click()
     page.audit()
     page.get_by_role("link", name="Recyclerie").click()
     page.audit()
