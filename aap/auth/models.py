@@ -93,7 +93,7 @@ class RoleGrant(TimestampMixin, db.Model):
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
 
     user: Mapped[User] = relationship(back_populates="grants")
-    call = relationship("Call")
+    call = relationship("Call", lazy="joined")
 
 
 class RecoveryCode(TimestampMixin, db.Model):

@@ -91,12 +91,14 @@ def test_invalid_email_in_the_invitation_form(client, login_as):
 
 def test_admin_user_list_is_filtered_sorted_and_costs_constant_queries(client, login_as, count_queries):
     login_as("admin", email="zoe.admin@example.org")
-    for index in range(3):
-        factories.make_user(email=f"holder{index}@example.org")
+    call = factories.make_call()
+    for index in range(3):  # some with a role on a call, whose name the list shows too
+        factories.make_user(email=f"holder{index}@example.org", roles=("committee",) if index % 2 else (), call=call)
     with count_queries() as few:
         page = client.get("/admin/utilisateurs?tri=email&ordre=desc")
-    for index in range(3, 30):
-        factories.make_user(email=f"holder{index}@example.org")
+    for index in range(3, 30):  # each committee member on a call of their own
+        factories.make_user(email=f"holder{index}@example.org", roles=("committee",) if index % 2 else (),
+                            call=factories.make_call(title=f"Appel {index}"))
     with count_queries() as many:
         client.get("/admin/utilisateurs")
     assert few.n == many.n
