@@ -18,7 +18,7 @@ class UploadForm(FlaskForm):
 
 
 def _kinds(dossier) -> dict[str, str]:
-    return {**{item["key"]: item["label"] for item in dossier.call.required_attachments}, OTHER: _("Autre pièce")}
+    return {**{piece["key"]: piece["label"] for piece in dossier.pieces()}, OTHER: _("Autre pièce")}
 
 
 @bp.post("/<int:dossier_id>/pieces")

@@ -64,10 +64,19 @@ class Dossier(TimestampMixin, db.Model):
 
         missing += missing_answers(self)
         given = {attachment.kind for attachment in self.attachments}
-        for required in self.call.required_attachments:
-            if required["key"] not in given:
-                missing.append((required["label"], f"#piece-{required['key']}"))
+        for piece in self.pieces():
+            if piece["required"] and piece["key"] not in given:
+                missing.append((piece["label"], f"#piece-{piece['key']}"))
         return missing
+
+    def pieces(self) -> list[dict]:
+        """The documents asked for: the call's required attachments, then the form's file questions."""
+        pieces = [{**item, "required": True} for item in self.call.required_attachments]
+        if self.form_version is not None:
+            answers = self.answers or {}
+            pieces += [{"key": f.key, "label": f.label, "required": f.required and f.applies(answers)}
+                       for f in self.form_version.definition.fields() if f.type == "file"]
+        return pieces
 
     def can(self, action: str, user) -> bool:
         if not user.is_authenticated:

@@ -137,3 +137,29 @@ def test_admin_edits_the_form_in_the_browser_and_errors_are_explained(client, lo
     assert client.post(f"/admin/appels/{call.id}/formulaire", data={"source": default_source()}).status_code == 302
     db.session.refresh(call)
     assert call.form_version.number == 1
+
+
+def test_a_file_question_is_answered_in_the_attachments_section(session, client):
+    from io import BytesIO
+
+    from aap.calls.operations import save_form
+    from tests.workflow.test_engine import PDF
+
+    call = factories.make_open_call()
+    source = default_source().replace(
+        "      - {key: contact_phone, type: text, label: Téléphone de la personne chargée du dossier}\n",
+        "      - {key: contact_phone, type: text, label: Téléphone de la personne chargée du dossier}\n"
+        "      - {key: rib, type: file, label: Relevé d'identité bancaire, required: true}\n")
+    save_form(call, source)
+    db.session.commit()
+    holder = factories.make_user()
+    dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder, complete=False)
+    client.login(holder)
+    save(client, dossier)
+    db.session.refresh(dossier)
+    assert dossier.missing_items() == ["Relevé d'identité bancaire"]
+    assert "joignez ce document dans la rubrique Pièces jointes" in client.get(f"/dossiers/{dossier.id}/modifier").page
+    client.post(f"/dossiers/{dossier.id}/pieces", data={"kind": "rib", "file": (BytesIO(PDF), "rib.pdf")},
+                content_type="multipart/form-data")
+    db.session.refresh(dossier)
+    assert dossier.missing_items() == []
