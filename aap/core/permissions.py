@@ -46,10 +46,14 @@ def allow(rule: Rule):
     return decorate
 
 
-def get_or_404(model, ident, action: str = "view"):
-    """Load an object the user may know about, else 404; a known object the user may not touch is 403."""
+def get_or_404(model, ident, action: str = "view", **parent):
+    """Load an object the user may know about, else 404; a known object the user may not touch is 403.
+
+    `parent` (e.g. dossier_id=3) must match too, so that /dossiers/3/pieces/9 never serves dossier 4's piece.
+    """
     obj = db.session.get(model, ident) if ident is not None else None
-    if obj is None or not obj.can("view", current_user):
+    if obj is None or any(getattr(obj, name) != value for name, value in parent.items()) \
+            or not obj.can("view", current_user):
         abort(404)
     if action != "view" and not obj.can(action, current_user):
         abort(403)

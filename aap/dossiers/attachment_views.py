@@ -5,7 +5,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
-from aap.core.permissions import allow, get_or_404, require, signed_in
+from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import UploadRefused, download_response, storage
 from aap.dossiers.attachments import OTHER, Attachment, attach
 from aap.dossiers.models import Dossier
@@ -49,19 +49,14 @@ def upload(dossier_id):
 @bp.get("/<int:dossier_id>/pieces/<int:attachment_id>")
 @allow(signed_in)
 def download(dossier_id, attachment_id):
-    attachment = get_or_404(Attachment, attachment_id)
-    if attachment.dossier_id != dossier_id:
-        abort(404)
+    attachment = get_or_404(Attachment, attachment_id, dossier_id=dossier_id)
     return download_response(attachment.storage_key, attachment.content_type, attachment.name)
 
 
 @bp.post("/<int:dossier_id>/pieces/<int:attachment_id>/supprimer")
 @allow(signed_in)
 def remove(dossier_id, attachment_id):
-    attachment = get_or_404(Attachment, attachment_id)
-    if attachment.dossier_id != dossier_id:
-        abort(404)
-    require(attachment.can("edit", current_user))
+    attachment = get_or_404(Attachment, attachment_id, "edit", dossier_id=dossier_id)
     name = attachment.name
     attachment.dossier.attachments.remove(attachment)
     db.session.commit()

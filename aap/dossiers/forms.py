@@ -5,7 +5,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from aap.core.formatting import money
 

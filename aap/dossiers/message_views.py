@@ -54,7 +54,7 @@ def post(dossier_id):
 @bp.get("/<int:dossier_id>/messages/<int:message_id>/fichier")
 @allow(signed_in)
 def message_file(dossier_id, message_id):
-    message = get_or_404(Message, message_id)
-    if message.dossier_id != dossier_id or not message.file_key:
+    message = get_or_404(Message, message_id, dossier_id=dossier_id)
+    if not message.file_key:
         abort(404)
     return download_response(message.file_key, message.file_type, message.file_name)

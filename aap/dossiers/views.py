@@ -126,9 +126,7 @@ def act(dossier_id, name):
 @bp.get("/<int:dossier_id>/accuses/<int:receipt_id>.pdf")
 @allow(signed_in)
 def receipt_pdf(dossier_id, receipt_id):
-    receipt = get_or_404(Receipt, receipt_id)
-    if receipt.dossier_id != dossier_id:
-        abort(404)
+    receipt = get_or_404(Receipt, receipt_id, dossier_id=dossier_id)
     return pdf_response("dossiers/receipt_pdf.html", f"accuse-{receipt.reference}.pdf", receipt=receipt)
 
 

@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateField, DecimalField, Form, FormField, IntegerField, RadioField, SelectField, StringField,
+from wtforms import (DateField, DecimalField, Form, FormField, RadioField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import Length, NumberRange, Optional
 

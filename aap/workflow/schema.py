@@ -7,9 +7,13 @@ from pathlib import Path
 from aap.workflow import located
 from aap.workflow.definitions import (KNOWN_ROLES, REQUIREMENTS, Effect, State, Timeout, Transition,
                                       Workflow)
-from aap.dossiers import attachments as _attachments, messages as _messages, receipts as _receipts  # noqa: F401
-from aap.questionnaire import models as _questionnaire  # noqa: F401
-from aap.workflow import effects as _effects, guards as _guards  # noqa: F401
+# imported for what they register: the guards and effects a file may name, and the models they touch
+import aap.dossiers.attachments  # noqa: F401,E402
+import aap.dossiers.messages  # noqa: F401,E402
+import aap.dossiers.receipts  # noqa: F401,E402
+import aap.questionnaire.models  # noqa: F401,E402
+import aap.workflow.effects  # noqa: F401,E402
+import aap.workflow.guards  # noqa: F401,E402
 from aap.workflow.registry import EFFECTS, GUARDS
 
 TOP_KEYS = {"name", "version", "label", "initial", "roles", "states", "transitions"}
