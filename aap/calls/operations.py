@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from aap.calls.models import Call, Strand
 from aap.core.formatting import PARIS
+from aap.core.signals import call_schedule_changed
 from aap.core.text import sort_key
 from aap.dossiers.models import Dossier
 from aap.extensions import db
@@ -46,7 +47,11 @@ def apply_form(call: Call, form) -> None:
     call.required_attachments = [{"key": attachment_key(label), "label": label}
                                  for label in _lines(form.required_attachments.data)]
     call.opens_at = paris_to_utc(form.opens_on.data, form.opens_time.data)
-    call.closes_at = paris_to_utc(form.closes_on.data, form.closes_time.data)
+    closes_at = paris_to_utc(form.closes_on.data, form.closes_time.data)
+    if closes_at != call.closes_at:
+        call.closes_at = closes_at
+        if call.id is not None:
+            call_schedule_changed.send(call)
     _sync_strands(call, [entry.form for entry in form.strands.entries if (entry.form.name.data or "").strip()])
 
 
@@ -100,3 +105,4 @@ def change_state(call: Call, action: str) -> None:
     if call.state != source:
         raise CallRefused(_("Cette action n'est pas possible pour un appel dans cet état."))
     call.state = target
+    call_schedule_changed.send(call)

@@ -46,7 +46,7 @@ def thread(dossier) -> list[Message]:
 def post_message(dossier, author, body: str, stored=None) -> Message:
     from aap.auth.operations import external_url
     from aap.dossiers.notifications import recipients
-    from aap.notifications.mail import queue_mail
+    from aap.notifications.operations import notify
 
     message = Message(dossier_id=dossier.id, author_id=author.id, from_staff=author.is_staff, body=body.strip())
     if stored is not None:
@@ -57,7 +57,7 @@ def post_message(dossier, author, body: str, stored=None) -> Message:
     readers = recipients(dossier, "holder") if message.from_staff else recipients(dossier, "instructors")
     for reader in readers:
         if reader.id != author.id:
-            queue_mail(reader.email, "dossier_message", user=reader, dossier_title=dossier.title or f"n° {dossier.id}",
-                       author=author.display_name if message.from_staff is False else None, body=message.body,
-                       link=external_url("dossiers.show", dossier_id=dossier.id) + "#messages-title")
+            notify(reader, "dossier_message", dossier_title=dossier.title or f"n° {dossier.id}",
+                   author=author.display_name if message.from_staff is False else None, body=message.body,
+                   link=external_url("dossiers.show", dossier_id=dossier.id) + "#messages-title")
     return message

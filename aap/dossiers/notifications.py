@@ -2,7 +2,8 @@
 from aap.auth.models import RoleGrant, User
 from aap.auth.operations import external_url
 from aap.extensions import db
-from aap.notifications.mail import queue_mail
+from aap.notifications.events import event_for_template
+from aap.notifications.operations import notify
 
 GLOBAL = {"instructors": "instructor", "admins": "admin"}
 PER_CALL = {"reviewers": "reviewer", "committee": "committee", "funders": "funder"}
@@ -25,9 +26,12 @@ MUTED = "aap_mute_notifications"
 def notify_dossier(context, to: str, template: str) -> None:
     if db.session.info.get(MUTED):  # loading past editions: their notifications were sent long ago
         return
-    dossier, record = context.dossier, context.record
+    dossier, record, receipt = context.dossier, context.record, context.receipt
+    event = event_for_template(template).name
     for user in recipients(dossier, to):
-        queue_mail(user.email, template, user=user, dossier_title=dossier.title or f"n° {dossier.id}",
-                   organisation=dossier.organisation.name, call=str(dossier.call),
-                   state=context.workflow.state_label(dossier.state), comment=record.comment if record else "",
-                   link=external_url("dossiers.show", dossier_id=dossier.id), receipt=context.receipt)
+        notify(user, event, template, link=external_url("dossiers.show", dossier_id=dossier.id),
+               dossier_title=dossier.title or f"n° {dossier.id}", organisation=dossier.organisation.name,
+               call=str(dossier.call), state=context.workflow.state_label(dossier.state),
+               comment=record.comment if record else "",
+               receipt={"reference": receipt.reference, "issued_at": receipt.issued_at,
+                        "checksum": receipt.checksum} if receipt else None)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from aap.core.models import utcnow
+from aap.core.signals import dossier_started
 from aap.core.queue import enqueue_after_commit
 from aap.dossiers.models import Dossier
 from aap.extensions import db
@@ -56,6 +57,7 @@ def start_dossier(call, organisation, user, now=None, **fields) -> Dossier:
     db.session.add(dossier)
     db.session.flush()
     audit.append(dossier, transition="create", from_state=None, to_state=workflow.initial, actor=user, at=now)
+    dossier_started.send(dossier)
     return dossier
 
 

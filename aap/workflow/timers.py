@@ -53,8 +53,10 @@ def fire_due_timeouts(now=None) -> int:
 def periodic_tick() -> int:
     """Sweeps that keep the system honest even if a scheduled job was lost; reschedules itself."""
     from aap.core.queue import get_queue
+    from aap.notifications.sweeps import run_sweeps
 
     fired = fire_due_timeouts()
+    run_sweeps(get_queue())
     schedule_tick(get_queue())
     return fired
 

@@ -1,0 +1,50 @@
+"""Draft reminders: 7 days and 1 day before the call closes, while the dossier is still a draft."""
+from datetime import timedelta
+
+from aap.core.models import utcnow
+from aap.core.signals import call_schedule_changed, dossier_started
+from aap.extensions import db
+from aap.notifications.reminders import plan, reminder_kind
+
+DRAFT = "draft_reminder"
+
+
+def is_unsubmitted(dossier) -> bool:
+    from aap.workflow.engine import workflow_of
+
+    return dossier.reference is None and dossier.state == workflow_of(dossier).initial
+
+
+@reminder_kind(DRAFT, {"7d": timedelta(days=7), "1d": timedelta(days=1)})
+def send_draft_reminder(dossier_id: int, offset: str) -> bool:
+    from aap.auth.operations import external_url
+    from aap.dossiers.models import Dossier
+    from aap.dossiers.notifications import recipients
+    from aap.notifications.operations import notify
+
+    dossier = db.session.get(Dossier, dossier_id)
+    now = utcnow()
+    if dossier is None or not is_unsubmitted(dossier) or not dossier.call.is_open(now):
+        return False
+    for user in recipients(dossier, "holder"):
+        notify(user, DRAFT, link=external_url("dossiers.show", dossier_id=dossier.id),
+               key=f"{DRAFT}:{dossier.id}:{offset}:{user.id}",
+               dossier_title=dossier.title or f"n° {dossier.id}", call=str(dossier.call),
+               closes_at=dossier.call.closes_at, days=int(offset.removesuffix("d")))
+    return True
+
+
+@dossier_started.connect
+def _plan_for_new_draft(dossier, **_):
+    plan(DRAFT, dossier.id, dossier.call.closes_at)
+
+
+@call_schedule_changed.connect
+def _replan_for_call(call, **_):
+    from aap.dossiers.models import Dossier
+
+    drafts = db.session.execute(db.select(Dossier).where(Dossier.call_id == call.id,
+                                                         Dossier.reference.is_(None))).scalars()
+    closes_at = call.closes_at if call.state == "published" else None
+    for dossier in drafts:
+        plan(DRAFT, dossier.id, closes_at if is_unsubmitted(dossier) else None)

@@ -1,0 +1,85 @@
+"""The signed-in person's notification centre and mail preferences."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from aap.core.permissions import allow, get_or_404, signed_in
+from aap.extensions import db
+from aap.notifications import operations
+from aap.notifications.events import EVENTS, events_for
+from aap.notifications.forms import preferences_form
+from aap.notifications.models import Notification, NotificationPreference
+
+bp = Blueprint("inbox", __name__, url_prefix="/notifications")
+FILTERS = {"non-lues": Notification.read_at.is_(None), "lues": Notification.read_at.is_not(None)}
+
+
+def unread_count(user) -> int:
+    return db.session.execute(db.select(db.func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one()
+
+
+@bp.app_context_processor
+def inbox_context():
+    return {"unread_notifications": lambda: unread_count(current_user) if current_user.is_authenticated else 0}
+
+
+@bp.get("")
+@allow(signed_in)
+def index():
+    shown = request.args.get("afficher", "")
+    query = db.select(Notification).where(Notification.user_id == current_user.id)
+    if shown in FILTERS:
+        query = query.where(FILTERS[shown])
+    event = request.args.get("type", "")
+    if event in EVENTS:
+        query = query.where(Notification.event == event)
+    query = query.order_by(Notification.created_at.desc(), Notification.id.desc())
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
+    return render_template("notifications/inbox.html", page=page, form=FlaskForm(), shown=shown,
+                           event_options=[(event.name, event.label) for event in events_for(current_user)])
+
+
+@bp.get("/<int:notification_id>")
+@allow(signed_in)
+def follow(notification_id):
+    """Follow a notification's link and count it as read."""
+    notification = get_or_404(Notification, notification_id)
+    operations.mark_read(current_user, [notification.id])
+    db.session.commit()
+    if not (notification.link or "").startswith(current_app.config["PUBLIC_URL"] + "/"):
+        return redirect(url_for("inbox.index"))
+    return redirect(notification.link)
+
+
+@bp.post("/lues")
+@allow(signed_in)
+def mark_read():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    chosen = request.form.getlist("notification", type=int)
+    count = operations.mark_read(current_user, chosen if request.form.get("tout") != "1" else None)
+    db.session.commit()
+    if count:
+        flash(_("%(num)d notification(s) marquée(s) comme lue(s).", num=count), "success")
+    else:
+        flash(_("Aucune notification à marquer comme lue : cochez-en au moins une."), "error")
+    return redirect(url_for("inbox.index", afficher=request.args.get("afficher", "")))
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@allow(signed_in)
+def preferences():
+    events = events_for(current_user)
+    current = dict(db.session.execute(db.select(NotificationPreference.event, NotificationPreference.channel)
+                                      .where(NotificationPreference.user_id == current_user.id)).all())
+    form = preferences_form(events, current, request.form if request.method == "POST" else None)
+    if form.validate_on_submit():
+        operations.set_preferences(current_user, {event.name: form[event.name].data
+                                                  for event in events if not event.essential})
+        db.session.commit()
+        flash(_("Vos préférences de notification sont enregistrées."), "success")
+        return redirect(url_for("inbox.preferences"))
+    return render_template("notifications/preferences.html", form=form, events=events,
+                           status=400 if form.errors else 200), 400 if form.errors else 200

@@ -1,0 +1,86 @@
+"""Reminders planned against a date: recomputed when the date moves, sent once, dropped once moot.
+
+A domain registers a kind with its offsets and a `send` function that returns False when the
+reminder has become pointless (the draft was submitted, the review handed in…).
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from aap.core.jobs import job
+from aap.core.models import utcnow
+from aap.core.queue import enqueue_after_commit
+from aap.extensions import db
+from aap.notifications.models import Reminder
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    name: str
+    #: offset name → how long before the date the reminder leaves
+    offsets: dict[str, timedelta]
+    send: Callable[[int, str], bool]
+
+
+KINDS: dict[str, ReminderKind] = {}
+
+
+def reminder_kind(name: str, offsets: dict[str, timedelta]):
+    def register(send):
+        KINDS[name] = ReminderKind(name, offsets, send)
+        return send
+
+    return register
+
+
+def plan(kind: str, subject_id: int, date: datetime | None, now: datetime | None = None) -> None:
+    """Align the subject's reminders on `date` (None cancels them); a reminder already sent stays sent."""
+    now = now or utcnow()
+    existing = {reminder.offset: reminder for reminder in db.session.execute(
+        db.select(Reminder).where(Reminder.kind == kind, Reminder.subject_id == subject_id)).scalars()}
+    for offset, before in KINDS[kind].offsets.items():
+        reminder = existing.get(offset)
+        due = date - before if date is not None else None
+        if reminder is not None and reminder.status == "sent":
+            continue
+        if due is None or due <= now:  # too late for this one: "7 days left" is not said with 3 left
+            if reminder is not None:
+                reminder.status = "cancelled"
+            continue
+        if reminder is None:
+            reminder = Reminder(kind=kind, subject_id=subject_id, offset=offset, due_at=due)
+            db.session.add(reminder)
+        elif reminder.status == "scheduled" and reminder.due_at == due:
+            continue
+        reminder.status, reminder.due_at = "scheduled", due
+        db.session.flush()
+        enqueue_after_commit(db.session(), send_reminder, reminder.id, at=due)
+
+
+def fire(reminder_id: int, now: datetime | None = None) -> str:
+    now = now or utcnow()
+    reminder = db.session.get(Reminder, reminder_id, with_for_update=True, populate_existing=True)
+    if reminder is None or reminder.status != "scheduled":
+        return "not scheduled"
+    if reminder.due_at > now:
+        return "not due"  # the date moved: a job for the new time is queued
+    sent = KINDS[reminder.kind].send(reminder.subject_id, reminder.offset)
+    reminder.status, reminder.sent_at = ("sent", now) if sent else ("cancelled", None)
+    return reminder.status
+
+
+@job
+def send_reminder(reminder_id: int) -> str:
+    return fire(reminder_id)
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """The sweep: sends every reminder whose job was lost (Redis flushed, worker down)."""
+    now = now or utcnow()
+    due = db.session.execute(db.select(Reminder.id).where(Reminder.status == "scheduled", Reminder.due_at <= now)
+                             .order_by(Reminder.due_at, Reminder.id)).scalars().all()
+    sent = 0
+    for reminder_id in due:
+        sent += fire(reminder_id, now) == "sent"
+        db.session.commit()
+    return sent
