@@ -59,6 +59,18 @@ def _enqueue_pending(session: Session) -> None:
         except redis.RedisError:
             # the database row stays pending; the relay enqueues it again when Redis is back
             log.warning("Redis indisponible : %s%r sera relancé plus tard", func.__name__, args)
+    if jobs:
+        _ensure_tick()
+
+
+def _ensure_tick() -> None:
+    """Keep the periodic sweep scheduled even when only plain `rq worker` processes run."""
+    from aap.workflow.timers import schedule_tick
+
+    try:
+        schedule_tick(get_queue())
+    except redis.RedisError:
+        pass  # logged above; the next commit or worker start schedules it
 
 
 @event.listens_for(Session, "after_soft_rollback")

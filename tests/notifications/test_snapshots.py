@@ -1,0 +1,69 @@
+"""Every mail, rendered in French and in English, compared with its committed snapshot.
+
+After an intended change: AAP_UPDATE_SNAPSHOTS=1 make test, then review the diff of tests/notifications/snapshots/.
+"""
+import os
+from datetime import date, datetime, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from aap.notifications.mail import render_parts
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "emails"
+SUBMITTED = datetime(2021, 10, 30, 22, 59, tzinfo=timezone.utc)
+DOSSIER = {"dossier_title": "Épicerie <solidaire> & co", "organisation": "Association « Le Lien »",
+           "call": "Appel à projets ESS 2021", "state": "Déposé", "comment": "", "link": "http://localhost/dossiers/42"}
+SAMPLES = {
+    "account_exists": {"login_url": "http://localhost/connexion", "reset_url": "http://localhost/mot-de-passe-oublie"},
+    "verify_email": {"link": "http://localhost/verification/jeton"},
+    "reset_password": {"link": "http://localhost/mot-de-passe/jeton"},
+    "invitation": {"link": "http://localhost/invitation/jeton", "role": "reviewer", "inviter": "Camille Martin",
+                   "has_password": False, "days": 7},
+    "organisation_invitation": {"organisation": "Association « Le Lien »", "inviter": "Awa Diallo",
+                                "link": "http://localhost/structures/invitation/jeton", "days": 14},
+    "dossier_received": {**DOSSIER, "receipt": {"reference": "AAP-2021-0042", "issued_at": SUBMITTED,
+                                                "checksum": "9f86d081884c7d659a2feaa0c55ad015"}},
+    "dossier_submitted": DOSSIER,
+    "dossier_update": {**DOSSIER, "state": "En instruction", "comment": "Dossier recevable.\nBonne suite."},
+    "dossier_withdrawn": DOSSIER,
+    "info_requested": {**DOSSIER, "comment": "Merci de joindre le budget <signé>."},
+    "decision": {**DOSSIER, "state": "Accordé", "comment": "Délibération n° 2021-118 : 12 000 €."},
+    "dossier_message": {"dossier_title": "Épicerie <solidaire>", "author": "Awa Diallo",
+                        "body": "Voici le RIB.\n<script>alert(1)</script>", "link": "http://localhost/dossiers/42"},
+    "draft_reminder": {"dossier_title": "Épicerie <solidaire>", "call": "Appel à projets ESS 2021",
+                       "closes_at": SUBMITTED, "days": 7, "link": "http://localhost/dossiers/42"},
+    "digest": {"day": date(2021, 10, 31), "preferences_url": "http://localhost/notifications/preferences",
+               "items": [{"title": "Nouveau message sur le dossier « <b>Épicerie</b> »", "at": SUBMITTED,
+                          "link": "http://localhost/dossiers/42"},
+                         {"title": "Votre dossier « Ressourcerie » : En instruction", "at": SUBMITTED, "link": None}]},
+    "announcement": {"heading": "Report de la date limite", "author": "Service ESS",
+                     "body": "La clôture est reportée au 15 novembre.\n<a href='x'>piège</a>"},
+}
+
+
+def _rendered(template: str, locale: str) -> str:
+    recipient = SimpleNamespace(display_name="Awa <Diallo>")
+    subject, text, html = render_parts(template, locale, {"recipient": recipient, **SAMPLES[template]})
+    return f"Subject: {subject}\n\n{text}\n----- HTML -----\n{html.strip()}\n"
+
+
+def test_every_mail_template_has_a_sample():
+    templates = {path.stem for path in TEMPLATES.glob("*.txt") if not path.stem.startswith("_")}
+    assert templates == set(SAMPLES)
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize("template", sorted(SAMPLES))
+def test_mail_matches_its_snapshot(app, template, locale):
+    path = SNAPSHOTS / f"{template}.{locale}.txt"
+    with app.app_context():
+        rendered = _rendered(template, locale)
+    if os.environ.get("AAP_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOTS.mkdir(exist_ok=True)
+        path.write_text(rendered)
+    assert path.exists(), f"no snapshot {path.name}: run with AAP_UPDATE_SNAPSHOTS=1 and review it"
+    assert rendered == path.read_text()
+    assert "<script>" not in rendered.split("----- HTML -----")[1]
