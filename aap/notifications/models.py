@@ -120,4 +120,9 @@ class BulkMessage(TimestampMixin, db.Model):
     author = relationship("User", foreign_keys=[author_id])
 
     def can(self, action: str, user) -> bool:
-        return user.is_authenticated and user.is_admin
+        """Admins manage it; once sent, each recipient may read it."""
+        if not user.is_authenticated:
+            return False
+        if user.is_admin:
+            return True
+        return action == "view" and self.status == "sent" and user.id in self.audience.get("user_ids", [])

@@ -1,0 +1,123 @@
+"""An admin's messages to a filtered set of people: write, preview, hold for review, then send or cancel."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from aap.auth.models import User
+from aap.calls.models import Call
+from aap.core.permissions import allow, get_or_404, role
+from aap.extensions import db
+from aap.notifications import bulk
+from aap.notifications.bulk_forms import AUDIENCE_LABELS, MAIL_LABELS, STATUS_LABELS, BulkMessageForm
+from aap.notifications.models import BulkMessage
+from aap.workflow import engine
+from aap.workflow.models import WorkflowVersion
+
+bp = Blueprint("bulk", __name__, url_prefix="/admin/messages")
+
+
+@bp.get("")
+@allow(role("admin"))
+def index():
+    args = request.args
+    sort = args.get("tri") if args.get("tri") in bulk.SORTS else "date"
+    descending = args.get("ordre", "desc") == "desc"
+    page = bulk.messages_page(status=args.get("statut", ""), sort=sort, descending=descending,
+                              page=args.get("page", 1, type=int))
+    return render_template("notifications/bulk_index.html", page=page, sort=sort, descending=descending,
+                           counts=bulk.mail_counts([message.id for message in page.items]),
+                           status_labels=STATUS_LABELS, audience_labels=AUDIENCE_LABELS)
+
+
+def _form() -> BulkMessageForm:
+    form = BulkMessageForm()
+    calls = db.session.execute(db.select(Call).order_by(Call.year.desc(), Call.title)).scalars()
+    form.call_id.choices = [("", _("— Tous les appels —"))] + [(call.id, str(call)) for call in calls]
+    versions = db.session.execute(db.select(WorkflowVersion).where(
+        WorkflowVersion.id.in_(db.select(Call.workflow_version_id))).order_by(WorkflowVersion.id)).scalars()
+    states = {}
+    for version in versions:
+        for state in engine.workflow_of_version(version).ordered_states():
+            states.setdefault(state.name, state.label)
+    form.states.choices = list(states.items())
+    return form
+
+
+def _render_new(form, shown=None, status=200):
+    return render_template("notifications/bulk_new.html", form=form, preview=shown), status
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@allow(role("admin"))
+def new():
+    form = _form()
+    if not form.validate_on_submit():
+        return _render_new(form, status=400 if form.errors else 200)
+    audience = bulk.Audience(form.role.data, form.call_id.data, tuple(form.states.data or ()))
+    try:
+        if request.form.get("action") == "hold":
+            message = bulk.hold(current_user, form.subject.data, form.body.data, audience)
+            db.session.commit()
+            flash(_("Le message est en attente : vérifiez les destinataires, puis envoyez-le ou annulez-le."),
+                  "success")
+            return redirect(url_for("bulk.show", message_id=message.id))
+        shown = bulk.preview(current_user, form.subject.data, form.body.data, audience)
+    except bulk.EmptyAudience as error:
+        form.form_errors.append(str(error))
+        return _render_new(form, status=400)
+    return _render_new(form, shown)
+
+
+@bp.get("/<int:message_id>")
+@allow(role("admin"))
+def show(message_id):
+    message = get_or_404(BulkMessage, message_id)
+    page = bulk.recipients_page(message, request.args.get("page", 1, type=int))
+    released_by = db.session.get(User, message.released_by_id) if message.released_by_id else None
+    return render_template("notifications/bulk_show.html", message=message, page=page, form=FlaskForm(),
+                           counts=bulk.mail_counts([message.id])[message.id],
+                           sample=bulk.sample(message) if message.status == "held" else None,
+                           released_by=released_by,
+                           status_labels=STATUS_LABELS, audience_labels=AUDIENCE_LABELS,
+                           mail_labels=MAIL_LABELS)
+
+
+def _act(message_id: int, operation) -> int | None:
+    """Run a state change on a held message; the refusal's reason, if any, is shown to the admin."""
+    message = get_or_404(BulkMessage, message_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        result = operation(message)
+    except ValueError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return None
+    db.session.commit()
+    return result
+
+
+@bp.post("/<int:message_id>/envoyer")
+@allow(role("admin"))
+def release(message_id):
+    sent = _act(message_id, lambda message: bulk.release(message, current_user))
+    if sent is not None:
+        flash(ngettext("Message envoyé : %(num)d courriel part maintenant, et chaque destinataire le retrouve "
+                       "dans son centre de notifications.",
+                       "Message envoyé : %(num)d courriels partent maintenant, et chaque destinataire le retrouve "
+                       "dans son centre de notifications.", sent), "success")
+    return redirect(url_for("bulk.show", message_id=message_id))
+
+
+@bp.post("/<int:message_id>/annuler")
+@allow(role("admin"))
+def cancel(message_id):
+    dropped = _act(message_id, bulk.cancel)
+    if dropped is not None:
+        flash(ngettext("Message annulé : rien n'est parti, %(num)d courriel retenu est supprimé.",
+                       "Message annulé : rien n'est parti, %(num)d courriels retenus sont supprimés.", dropped),
+              "success")
+    return redirect(url_for("bulk.show", message_id=message_id))
+
