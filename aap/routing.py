@@ -15,12 +15,13 @@ def register_blueprints(app: Flask) -> None:
     from aap.workflow.views import bp as workflows_bp
     from aap.core import errors, permissions
     from aap.core.views import bp as core_bp
+    from aap.notifications.bulk_views import bp as bulk_bp
     from aap.notifications.inbox import bp as inbox_bp
     from aap.notifications.views import bp as notifications_bp
     from aap.organisations.views import bp as organisations_bp
 
     for blueprint in (core_bp, auth_bp, account_bp, public_calls_bp, organisations_bp, dossiers_bp, admin_bp, calls_bp,
-                      workflows_bp, notifications_bp, inbox_bp):
+                      workflows_bp, notifications_bp, inbox_bp, bulk_bp):
         app.register_blueprint(blueprint)
     permissions.init_app(app)
     errors.init_app(app)

@@ -100,6 +100,15 @@ class Inbox:
     messages: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        """Addresses at refuse.example are unknown (550); at later.example the server asks to retry (451)."""
+        if address.endswith("@refuse.example"):
+            return "550 5.1.1 Mailbox unknown"
+        if address.endswith("@later.example"):
+            return "451 4.7.1 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:

@@ -9,7 +9,7 @@ from io import BytesIO
 from aap.core.models import utcnow
 from aap.core.storage import storage
 from aap.extensions import db
-from aap.notifications.models import Mail
+from aap.notifications.models import BulkMessage, Mail, Notification
 from aap.dossiers.attachments import attach
 from aap.dossiers.messages import post_message
 from aap.dossiers.receipts import Receipt
@@ -29,6 +29,7 @@ ORGANISATION_EDIT = {**ORGANISATION_VIEW, "instructor": FORBIDDEN, "admin": FORB
 DOSSIER_VIEW = {**{role: OK for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN}
 DOSSIER_EDIT = {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN, "holder": OK}
 THREAD = {**DOSSIER_VIEW, "reviewer": HIDDEN, "committee": HIDDEN, "funder": HIDDEN}
+NOTIFICATION_OWNER = {**{role: HIDDEN for role in ROLES}, "anonymous": LOGIN, "holder": OK}
 DOSSIER_ACT = {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "other_holder": HIDDEN, "holder": OK}
 
 #: endpoint: (method, path template, expectation per role)
@@ -87,6 +88,19 @@ MATRIX = {
     "admin.invite": ("POST", "/admin/utilisateurs/inviter", ADMIN_ONLY),
     "notifications.mailbox": ("GET", "/admin/courriels", ADMIN_ONLY),
     "notifications.mail": ("GET", "/admin/courriels/{mail}", ADMIN_ONLY),
+    "notifications.resend": ("POST", "/admin/courriels/{mail}/renvoyer", ADMIN_ONLY),
+    "notifications.resend_failed": ("POST", "/admin/courriels/renvoyer-les-echecs", ADMIN_ONLY),
+    "notifications.queue_health": ("GET", "/admin/file-d-attente", ADMIN_ONLY),
+    "inbox.index": ("GET", "/notifications", SIGNED_IN),
+    "inbox.follow": ("GET", "/notifications/{notification}", NOTIFICATION_OWNER),
+    "inbox.announcement": ("GET", "/notifications/messages/{announcement}", {**NOTIFICATION_OWNER, "admin": OK}),
+    "inbox.mark_read": ("POST", "/notifications/lues", SIGNED_IN),
+    "inbox.preferences": ("GET", "/notifications/preferences", SIGNED_IN),
+    "bulk.index": ("GET", "/admin/messages", ADMIN_ONLY),
+    "bulk.new": ("GET", "/admin/messages/nouveau", ADMIN_ONLY),
+    "bulk.show": ("GET", "/admin/messages/{bulk_message}", ADMIN_ONLY),
+    "bulk.release": ("POST", "/admin/messages/{bulk_message}/envoyer", ADMIN_ONLY),
+    "bulk.cancel": ("POST", "/admin/messages/{bulk_message}/annuler", ADMIN_ONLY),
 }
 UNGUARDED = {"static"}
 
@@ -105,8 +119,13 @@ def world(session):
     }
     organisation = factories.make_organisation(members=[users["holder"]])
     factories.make_organisation(members=[users["other_holder"]])
-    mail = Mail(to_address="x@example.org", template="verify_email", subject="s", body_text="t", body_html="h")
+    mail = Mail(idempotency_key="matrix", to_address="x@example.org", template="verify_email", subject="s",
+                body_text="t", body_html="h")
     db.session.add(mail)
+    bulk_message = BulkMessage(subject="Réunion d'information", body="Bonjour à toutes et tous.")
+    announcement = BulkMessage(subject="Report de la clôture", body="Nouvelle date.", status="sent",
+                               released_at=utcnow(), audience={"user_ids": [users["holder"].id]})
+    db.session.add_all([bulk_message, announcement])
     dossier = factories.make_dossier(call, organisation, users["holder"])
     stored = storage().save(BytesIO(b"%PDF-1.4\n%%EOF\n"), "piece.pdf")
     audit.append(dossier, transition="create", from_state="draft", to_state="draft", actor=users["admin"],
@@ -118,9 +137,12 @@ def world(session):
     engine.apply(submitted.id, "submit", users["holder"])
     db.session.commit()
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
+    notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
+                                      .order_by(Notification.id)).scalars().first()
     return users, {"organisation": organisation.id, "mail": mail.id, "dossier": dossier.id, "call": call.id,
                    "draft_call": draft_call.id, "version": call.workflow_version_id, "submitted": submitted.id,
-                   "receipt": receipt.id, "attachment": attachment.id, "message": message.id}
+                   "receipt": receipt.id, "notification": notification.id, "attachment": attachment.id, "message": message.id,
+                   "bulk_message": bulk_message.id, "announcement": announcement.id}
 
 
 def outcome(response) -> str | int:

@@ -3,6 +3,7 @@ import uuid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy.orm import lazyload
 
 from aap.core.queue import enqueue_after_commit
 from aap.extensions import db
@@ -33,7 +34,8 @@ def render(mail: Mail) -> None:
 
     recipient, locale = None, mail.locale
     if mail.for_user:
-        recipient = db.session.get(User, mail.user_id) if mail.user_id else None
+        # mail templates read the name, not the roles: skip the eager load of grants
+        recipient = db.session.get(User, mail.user_id, options=[lazyload(User.grants)]) if mail.user_id else None
         if recipient is None:
             raise RecipientGone("le compte destinataire a été supprimé avant l'envoi")
         if not recipient.active:

@@ -1,4 +1,5 @@
 """SMTP_URL: smtp://host:port, smtp+starttls://user:password@host:587, smtps://user:password@host:465."""
+import functools
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -27,15 +28,20 @@ def parse_smtp_url(url: str) -> SmtpSettings:
                         unquote(parts.password) if parts.password else None)
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Built once per process: loading the system's certificates costs more than sending a mail."""
+    return ssl.create_default_context()
+
+
 def send(settings: SmtpSettings, message: EmailMessage, timeout: float = 30) -> None:
-    context = ssl.create_default_context()
     if settings.security == "tls":
-        client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout, context=context)
+        client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout, context=_tls_context())
     else:
         client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
     with client:
         if settings.security == "starttls":
-            client.starttls(context=context)
+            client.starttls(context=_tls_context())
         if settings.username:
             client.login(settings.username, settings.password or "")
         client.send_message(message)

@@ -1,63 +1,167 @@
-"""The mail outbox of the foundation: written with its cause, sent after the commit, once."""
+"""The outbox: written with its cause, sent after the commit, exactly once, failures recorded with a reason."""
+from datetime import timedelta
+
+import time_machine
+from rq.registry import FailedJobRegistry
+
+from aap.auth.models import User
+from aap.core.models import utcnow
+from aap.core.queue import get_queue
 from aap.extensions import db
+from aap.notifications.delivery import MAX_ATTEMPTS
 from aap.notifications.mail import queue_mail
 from aap.notifications.models import Mail
-from aap.notifications.tasks import deliver_mail
+from aap.notifications.tasks import deliver_mail, relay_outbox
 from tests import factories
+
+
+def _verification(user, **overrides):
+    return queue_mail(overrides.pop("to", user.email), overrides.pop("template", "verify_email"), user=user,
+                      link="http://localhost/x", **overrides)
+
+
+def _with_smtp(app, url, action):
+    working = app.config["SMTP_URL"]
+    app.config["SMTP_URL"] = url
+    try:
+        return action()
+    finally:
+        app.config["SMTP_URL"] = working
 
 
 def test_a_rolled_back_change_sends_nothing(session, worker, mailbox):
     user = factories.make_user(email="porteur@example.org")
-    queue_mail(user.email, "verify_email", user=user, link="http://localhost/x")
+    _verification(user)
     db.session.rollback()
     assert worker.drain() == 0
     assert mailbox.messages == [] and db.session.execute(db.select(Mail)).first() is None
 
 
-def test_delivering_twice_sends_one_mail(session, worker, mailbox):
+def test_delivering_twice_sends_one_mail(app, session, worker, mailbox):
     user = factories.make_user(email="porteur@example.org")
-    mail = queue_mail(user.email, "verify_email", user=user, link="http://localhost/x")
+    mail = _verification(user)
+    db.session.commit()
+    get_queue(app).enqueue(deliver_mail, mail.id)  # a duplicated job, as a relay racing the first one makes
+    assert worker.drain() == 2
+    assert deliver_mail(mail.id) == "not claimed (sent)"
+    assert len(mailbox.to("porteur@example.org")) == 1
+    db.session.refresh(mail)
+    assert (mail.status, mail.attempts) == ("sent", 1)
+
+
+def test_the_same_key_writes_one_mail(session, worker, mailbox):
+    user = factories.make_user(email="porteur@example.org")
+    first = _verification(user, key="welcome:1")
+    assert _verification(user, key="welcome:1") is first
     db.session.commit()
     worker.drain()
-    assert deliver_mail(mail.id) == "already sent"
     assert len(mailbox.to("porteur@example.org")) == 1
 
 
-def test_mail_is_rendered_in_the_recipient_language_with_values_escaped(session, worker, mailbox):
-    user = factories.make_user(email="porteur@example.org", full_name="<b>Camille</b>", locale="en")
-    queue_mail(user.email, "verify_email", user=user, link="http://localhost/x")
+def test_mail_is_rendered_at_delivery_in_the_recipient_language_with_values_escaped(session, worker, mailbox):
+    user = factories.make_user(email="porteur@example.org", full_name="<b>Camille</b>")
+    _verification(user)
+    user.locale = "en"  # chosen after the mail was written, before it left
     db.session.commit()
     worker.drain()
     [message] = mailbox.to("porteur@example.org")
     assert message["Subject"] == "Confirm your email address"
     assert "&lt;b&gt;Camille&lt;/b&gt;" in mailbox.html(message) and "<b>Camille</b>" not in mailbox.html(message)
     assert "Hello <b>Camille</b>," in mailbox.text(message)  # plain text is not HTML: shown as typed
+    assert message["Message-ID"].startswith("<aap-mail-")
 
 
-def test_an_smtp_failure_is_recorded_with_its_reason(app, session, worker):
+def test_an_unreachable_server_is_retried_with_backoff_then_delivered_once(app, session, worker, mailbox):
     user = factories.make_user(email="porteur@example.org")
-    mail = queue_mail(user.email, "verify_email", user=user, link="http://localhost/x")
+    mail = _verification(user)
     db.session.commit()
-    working = app.config["SMTP_URL"]
-    app.config["SMTP_URL"] = "smtp://127.0.0.1:1"
-    try:
-        worker.drain()
-    finally:
-        app.config["SMTP_URL"] = working
+    _with_smtp(app, "smtp://127.0.0.1:1", worker.drain)
     db.session.refresh(mail)
-    assert mail.status == "failed" and "ConnectionRefusedError" in mail.last_error
+    assert (mail.status, mail.attempts) == ("pending", 1) and "injoignable" in mail.last_error
+    assert timedelta(seconds=50) < mail.next_attempt_at - utcnow() <= timedelta(seconds=60)
+    assert relay_outbox(get_queue(app)) == 0  # not due yet
+    with time_machine.travel(utcnow() + timedelta(seconds=61)):
+        assert relay_outbox(get_queue(app)) == 1
+        worker.drain()
+    db.session.refresh(mail)
+    assert (mail.status, mail.attempts, mail.last_error) == ("sent", 2, None)
+    assert len(mailbox.to("porteur@example.org")) == 1
+
+
+def test_after_the_last_attempt_the_failure_is_permanent(app, session, worker):
+    user = factories.make_user(email="porteur@example.org")
+    mail = _verification(user)
+    mail.attempts = MAX_ATTEMPTS - 1
+    db.session.commit()
+    _with_smtp(app, "smtp://127.0.0.1:1", worker.drain)
+    db.session.refresh(mail)
+    assert (mail.status, mail.next_attempt_at) == ("failed", None) and "ConnectionRefusedError" in mail.last_error
+
+
+def test_a_server_asking_to_retry_later_is_retried(session, worker):
+    user = factories.make_user(email="porteur@later.example")
+    mail = _verification(user)
+    db.session.commit()
+    worker.drain()
+    db.session.refresh(mail)
+    assert mail.status == "pending" and "451" in mail.last_error
+
+
+def _failure_of(mail) -> str:
+    db.session.refresh(mail)
+    assert mail.status == "failed" and mail.next_attempt_at is None
+    return mail.last_error
+
+
+def test_each_bad_case_ends_as_a_recorded_failure_and_the_worker_goes_on(app, session, worker, mailbox):
+    user = factories.make_user(email="porteur@example.org")
+    refused = _verification(factories.make_user(email="inconnu@refuse.example"))
+    invalid = _verification(user, to="pas-une-adresse")
+    header_injection = _verification(user, to="porteur@example.org\nBcc: victime@example.org")
+    missing_template = _verification(user, template="no_such_template")
+    broken_values = queue_mail(user.email, "dossier_received", user=user, dossier_title="T", organisation="O",
+                               call="C", link="http://localhost/d/1",
+                               receipt={"reference": "AAP-1", "issued_at": "not a date", "checksum": "x"})
+    deleted = _verification(factories.make_user(email="parti@example.org"))
+    disabled_user = factories.make_user(email="desactive@example.org")
+    disabled = _verification(disabled_user)
+    good = _verification(user)
+    db.session.commit()
+    db.session.delete(db.session.get(User, deleted.user_id))
+    disabled_user.active = False
+    db.session.commit()
+    worker.drain()
+    assert "550" in _failure_of(refused) and "inconnu@refuse.example" in refused.last_error
+    assert "adresse de destination invalide" in _failure_of(invalid)
+    assert "adresse de destination invalide" in _failure_of(header_injection)
+    assert "no_such_template" in _failure_of(missing_template) and "modèle" in missing_template.last_error
+    assert "modèle" in _failure_of(broken_values)
+    assert "supprimé" in _failure_of(deleted)
+    assert "désactivé" in _failure_of(disabled)
+    db.session.refresh(good)
+    assert good.status == "sent" and len(mailbox.messages) == 1
+    assert FailedJobRegistry(queue=get_queue(app)).count == 0  # every job ended normally
+
+
+def test_a_thousand_recipients_are_all_served(app, session, worker, mailbox):
+    users = [User(email=f"destinataire{n}@example.org", password_hash=None) for n in range(1000)]
+    db.session.add_all(users)
+    db.session.flush()
+    for user in users:
+        _verification(user)
+    db.session.commit()
+    db.session.expunge_all()  # as in a worker, where each job starts with an empty session
+    assert worker.drain() == 1000
+    assert len({message["To"] for message in mailbox.messages}) == 1000
+    counts = dict(db.session.execute(db.select(Mail.status, db.func.count()).group_by(Mail.status)).all())
+    assert counts == {"sent": 1000}
 
 
 def test_without_smtp_the_development_mailbox_keeps_the_mail_for_admins(app, session, worker, client, login_as):
-    working = app.config["SMTP_URL"]
-    app.config["SMTP_URL"] = None
-    try:
-        user = factories.make_user(email="porteur@example.org")
-        mail = queue_mail(user.email, "verify_email", user=user, link="http://localhost/verification/abc")
-        db.session.commit()
-        worker.drain()
-    finally:
-        app.config["SMTP_URL"] = working
+    user = factories.make_user(email="porteur@example.org")
+    mail = queue_mail(user.email, "verify_email", user=user, link="http://localhost/verification/abc")
+    db.session.commit()
+    _with_smtp(app, None, worker.drain)
     db.session.refresh(mail)
     assert (mail.status, mail.transport) == ("sent", "mailbox")
     login_as("admin")

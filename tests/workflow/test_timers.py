@@ -22,8 +22,10 @@ def info_requested(world):
 def test_entering_a_state_with_a_timeout_schedules_it(world, app):
     dossier = info_requested(world)
     assert dossier.timeout_at == dossier.state_entered_at + timedelta(days=30)
-    scheduled = get_queue(app).scheduled_job_registry.get_job_ids()
-    assert len(scheduled) == 1
+    queue = get_queue(app)
+    scheduled = [queue.fetch_job(job_id) for job_id in queue.scheduled_job_registry.get_job_ids()]
+    assert [job.args for job in scheduled if job.func_name.endswith("fire_timeout")] == [
+        (dossier.id, dossier.audit_count)]
 
 
 def test_the_timer_fires_once_as_system_when_due(world):
