@@ -1,0 +1,44 @@
+"""A holder's notification centre and mail preferences, in a real browser, with axe on every page."""
+import itertools
+
+import pytest
+
+from aap.notifications.operations import notify
+from aap.extensions import db
+from tests import factories
+from tests.browser.test_workflow import sign_in
+
+pytestmark = pytest.mark.browser
+COUNTER = itertools.count(1)
+
+
+def test_holder_reads_a_notification_and_chooses_a_daily_digest(page, live_app):
+    suffix = next(COUNTER)
+    with live_app.app_context():
+        holder = factories.make_user(email=f"centre{suffix}@example.org")
+        call = factories.make_open_call(title=f"Appel centre {suffix}")
+        dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder)
+        for state in ("Déposé", "En instruction"):
+            notify(holder, "dossier_update", dossier_title="Épicerie solidaire", organisation="Asso",
+                   call=str(call), state=state, comment="", link=f"{live_app.config['PUBLIC_URL']}/dossiers/{dossier.id}")
+        db.session.commit()
+        email, dossier_id = holder.email, dossier.id
+    sign_in(page, email)
+    navigation = page.get_by_role("navigation", name="Menu principal")
+    assert navigation.get_by_role("link", name="Notifications 2 non lues").is_visible()
+    navigation.get_by_role("link", name="Notifications 2 non lues").click()
+    page.audit()
+    page.get_by_role("link", name="Votre dossier « Épicerie solidaire » : En instruction").click()
+    page.audit()
+    assert page.url.endswith(f"/dossiers/{dossier_id}")
+    assert navigation.get_by_role("link", name="Notifications 1 non lue").is_visible()
+
+    page.goto("/notifications/preferences")
+    page.audit()
+    group = page.get_by_role("group", name="Nouveau message dans le fil d'un dossier")
+    group.get_by_label("Dans un résumé quotidien").check()
+    page.get_by_role("button", name="Enregistrer mes préférences").click()
+    page.audit()
+    assert page.get_by_text("Vos préférences de notification sont enregistrées.").is_visible()
+    assert page.get_by_role("group", name="Nouveau message dans le fil d'un dossier") \
+        .get_by_label("Dans un résumé quotidien").is_checked()
