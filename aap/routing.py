@@ -10,7 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from aap.calls.public import bp as public_calls_bp
     from aap.calls.views import bp as calls_bp
     from aap.dossiers import attachment_views, message_views  # noqa: F401  (routes on the dossiers blueprint)
-    from aap.dossiers import reminders  # noqa: F401  (signal receivers)
+    from aap.dossiers import reminders, report_reminders  # noqa: F401  (signal receivers)
     from aap.dossiers.views import bp as dossiers_bp
     from aap.workflow.views import bp as workflows_bp
     from aap.core import errors, permissions

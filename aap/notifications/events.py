@@ -20,6 +20,7 @@ EVENTS = {event.name: event for event in (
     Event("decision", _l("Décision sur un dossier"), True, ("holder",)),
     Event("dossier_update", _l("Avancement d'un dossier"), False, ("holder",)),
     Event("draft_reminder", _l("Rappel avant la clôture d'un appel (dossier non déposé)"), False, ("holder",)),
+    Event("final_report_due", _l("Rappel : compte-rendu financier à déposer"), False, ("holder",)),
     Event("dossier_message", _l("Nouveau message dans le fil d'un dossier"), False, ("holder", "staff")),
     Event("dossier_submitted", _l("Dossier déposé ou complété (instruction)"), False, ("staff",)),
     Event("dossier_withdrawn", _l("Dossier retiré par sa structure"), False, ("staff",)),

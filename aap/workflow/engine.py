@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from aap.core.formatting import date_time as format_paris
 from aap.core.models import utcnow
+from aap.core.signals import transition_applied
 from aap.core.queue import enqueue_after_commit
 from aap.dossiers.models import Dossier
 from aap.extensions import db
@@ -198,6 +199,7 @@ def _enter(dossier, workflow: Workflow, transition: Transition, context, payload
     for effect in transition.effects:
         EFFECTS[effect.name].run(context, **effect.params)
     db.session.flush()
+    transition_applied.send(dossier, workflow=workflow, transition=transition)
     if timeout and transition.target != from_state:
         from aap.workflow.timers import fire_timeout
 

@@ -1,10 +1,11 @@
 """Draft reminders 7 days and 1 day before the deadline: scheduled through RQ, recomputed, never twice, never moot."""
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
 
 from aap.calls.operations import change_state
+from aap.core.formatting import PARIS
 from aap.core.models import utcnow
 from aap.core.queue import get_queue
 from aap.core.signals import call_schedule_changed
@@ -127,3 +128,58 @@ def test_the_holder_who_switched_reminders_off_sees_it_in_the_app_only(draft, wo
     [notification] = db.session.execute(db.select(Notification).where(
         Notification.user_id == holder.id, Notification.event == "draft_reminder")).scalars()
     assert notification.link.endswith(f"/dossiers/{draft.id}")
+
+
+@pytest.fixture
+def awaiting_report(session):
+    holder = factories.make_user(email="porteuse@example.org")
+    admin = factories.make_user(roles=("admin",))
+    call = factories.make_open_call()
+    dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder)
+    dossier.answers = {"end_date": (utcnow() + timedelta(days=20)).date().isoformat()}
+    dossier.state = "agreement_signed"
+    engine.apply(dossier.id, "pay_advance", admin, {"amount": "6000"})
+    db.session.commit()
+    return dossier, holder
+
+
+def test_the_final_report_is_reminded_a_month_before_and_on_its_due_day(awaiting_report, worker, mailbox):
+    from aap.dossiers.report_reminders import FINAL_REPORT, add_months
+
+    dossier, _holder = awaiting_report
+    reminders = {r.offset: r for r in db.session.execute(db.select(Reminder).where(
+        Reminder.kind == FINAL_REPORT, Reminder.subject_id == dossier.id)).scalars()}
+    due_day = add_months(utcnow().date() + timedelta(days=20), 6)
+    assert reminders["0d"].due_at.astimezone(PARIS).replace(tzinfo=None) == datetime.combine(due_day, time(9))
+    assert reminders["30d"].due_at == reminders["0d"].due_at - timedelta(days=30)
+    worker.drain()
+    mailbox.clear()
+    with time_machine.travel(reminders["0d"].due_at + timedelta(minutes=1)):
+        assert send_due_reminders() == 2  # the sweep catches up the one a lost job missed, too
+    db.session.commit()
+    worker.drain()
+    subjects = sorted(m["Subject"] for m in mailbox.to("porteuse@example.org"))
+    assert subjects == ["Compte-rendu financier de « Épicerie solidaire » attendu aujourd'hui",
+                        f"Compte-rendu financier de « Épicerie solidaire » attendu avant le {due_day:%d/%m/%Y}"]
+
+
+def test_no_final_report_reminder_once_it_is_handed_in(awaiting_report):
+    from aap.dossiers.report_reminders import FINAL_REPORT
+
+    dossier, holder = awaiting_report
+    dossier.state = "report_submitted"  # as submit_report leaves it
+    engine.apply(dossier.id, "request_report_changes", factories.make_user(roles=("instructor",)),
+                 {"comment": "Il manque le bilan."})
+    engine.apply(dossier.id, "withdraw", holder)
+    statuses = set(db.session.execute(db.select(Reminder.status).where(
+        Reminder.kind == FINAL_REPORT, Reminder.subject_id == dossier.id)).scalars())
+    assert statuses == {"cancelled"}
+
+
+@pytest.mark.parametrize("day, months, expected", [
+    (date(2023, 8, 31), 6, date(2024, 2, 29)), (date(2023, 12, 31), 6, date(2024, 6, 30)),
+    (date(2023, 6, 15), 6, date(2023, 12, 15)), (date(2023, 7, 1), 6, date(2024, 1, 1))])
+def test_six_months_after_a_month_end_is_the_last_day_of_the_month(day, months, expected):
+    from aap.dossiers.report_reminders import add_months
+
+    assert add_months(day, months) == expected

@@ -35,6 +35,8 @@ SAMPLES = {
                         "body": "Voici le RIB.\n<script>alert(1)</script>", "link": "http://localhost/dossiers/42"},
     "draft_reminder": {"dossier_title": "Épicerie <solidaire>", "call": "Appel à projets ESS 2021",
                        "closes_at": SUBMITTED, "days": 7, "link": "http://localhost/dossiers/42"},
+    "final_report_due": {"dossier_title": "Épicerie <solidaire>", "call": "Appel à projets ESS 2021",
+                         "due_on": date(2023, 6, 30), "days": 30, "link": "http://localhost/dossiers/42"},
     "digest": {"day": date(2021, 10, 31), "preferences_url": "http://localhost/notifications/preferences",
                "items": [{"title": "Nouveau message sur le dossier « <b>Épicerie</b> »", "at": SUBMITTED,
                           "link": "http://localhost/dossiers/42"},
