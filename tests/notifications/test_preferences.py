@@ -131,6 +131,7 @@ def test_the_preferences_page_saves_each_choice_and_shows_the_essential_ones(cli
     assert 'name="decision"' not in page.text and 'name="dossier_message"' in page.text
     assert 'name="dossier_submitted"' not in page.text  # a staff event: not offered to a holder
     choices = {"dossier_message": "digest", "dossier_update": "off", "draft_reminder": "immediate",
+               "final_report_due": "digest",
                "announcement": "immediate"}
     response = client.post("/notifications/preferences", data=choices)
     assert response.status_code == 302
