@@ -1,31 +1,101 @@
-from flask import Blueprint, render_template, request
+"""The outbox as administrators see it: every mail with its state and reason, resending, queue health."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 
 from aap.core.permissions import allow, get_or_404, role
+from aap.core.queue import get_queue
 from aap.core.text import contains_pattern
 from aap.extensions import db
+from aap.notifications import health, tasks
 from aap.notifications.models import MAIL_STATES, Mail
 
-bp = Blueprint("notifications", __name__, url_prefix="/admin/courriels")
-MAIL_STATE_LABELS = {"pending": _l("En attente"), "sent": _l("Envoyé"), "failed": _l("Échec")}
+# no url_prefix: the queue health page lives beside the mailbox, outside /admin/courriels
+bp = Blueprint("notifications", __name__)
+MAIL_STATE_LABELS = {"held": _l("Retenu (en attente de validation)"), "pending": _l("En attente d'envoi"),
+                     "sending": _l("Envoi en cours"), "sent": _l("Envoyé"), "failed": _l("Échec définitif")}
+MAIL_SORTS = {"date": Mail.created_at, "recipient": Mail.to_address, "state": Mail.status}
+TICK_LABELS = {"scheduled": _l("Planifiée"), "queued": _l("Dans la file, en attente d'un worker"),
+               "started": _l("En cours d'exécution"),
+               "missing": _l("Non planifiée : aucun worker avec planificateur ne l'a programmée")}
+WORKER_STATE_LABELS = {"idle": _l("Disponible"), "busy": _l("Occupé"), "started": _l("Démarré"),
+                       "suspended": _l("Suspendu"), "?": _l("Inconnu")}
 
 
-@bp.get("")
-@allow(role("admin"))
-def mailbox():
-    status = request.args.get("statut", "")
-    query = db.select(Mail).order_by(Mail.created_at.desc(), Mail.id.desc())
+def _filtered(query, args):
+    """The mailbox's filters (state and search), shared by the list and the resend-all action."""
+    status = args.get("statut", "")
     if status in MAIL_STATES:
         query = query.where(Mail.status == status)
-    search = request.args.get("q", "").strip()
+    search = args.get("q", "").strip()
     if search:
         pattern = contains_pattern(search)
-        query = query.where(Mail.to_address.ilike(pattern, escape="\\") | Mail.subject.ilike(pattern, escape="\\"))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
-    return render_template("notifications/mailbox.html", page=page, state_labels=MAIL_STATE_LABELS)
+        query = query.where(Mail.to_address.ilike(pattern, escape="\\") | Mail.subject.ilike(pattern, escape="\\")
+                            | Mail.template.ilike(pattern, escape="\\"))
+    return query
 
 
-@bp.get("/<int:mail_id>")
+@bp.get("/admin/courriels")
+@allow(role("admin"))
+def mailbox():
+    args = request.args
+    sort = args.get("tri") if args.get("tri") in MAIL_SORTS else "date"
+    # without an explicit order the newest mails come first
+    descending = args.get("ordre", "desc" if "tri" not in args else "asc") == "desc"
+    column = MAIL_SORTS[sort]
+    query = _filtered(db.select(Mail), args).order_by(column.desc() if descending else column.asc(),
+                                                       Mail.id.desc() if descending else Mail.id.asc())
+    page = db.paginate(query, page=args.get("page", 1, type=int), per_page=50, error_out=False)
+    failed = db.session.execute(db.select(db.func.count(Mail.id)).where(Mail.status == "failed")).scalar_one()
+    return render_template("notifications/mailbox.html", page=page, state_labels=MAIL_STATE_LABELS, sort=sort,
+                           descending=descending, failed_count=failed, form=FlaskForm())
+
+
+@bp.get("/admin/courriels/<int:mail_id>")
 @allow(role("admin"))
 def mail(mail_id):
-    return render_template("notifications/mail.html", mail=get_or_404(Mail, mail_id))
+    return render_template("notifications/mail.html", mail=get_or_404(Mail, mail_id), form=FlaskForm(),
+                           state_labels=MAIL_STATE_LABELS)
+
+
+@bp.post("/admin/courriels/<int:mail_id>/renvoyer")
+@allow(role("admin"))
+def resend(mail_id):
+    outgoing = get_or_404(Mail, mail_id, "resend")
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if outgoing.status != "failed":
+        flash(_("Ce courriel n'est pas en échec : il ne peut pas être renvoyé."), "error")
+        return redirect(url_for("notifications.mail", mail_id=outgoing.id))
+    tasks.resend(outgoing)
+    db.session.commit()
+    flash(_("Le courriel à %(address)s est de nouveau en file d'envoi.", address=outgoing.to_address), "success")
+    return redirect(url_for("notifications.mail", mail_id=outgoing.id))
+
+
+@bp.post("/admin/courriels/renvoyer-les-echecs")
+@allow(role("admin"))
+def resend_failed():
+    """Every failed mail matching the mailbox's search goes back to the outbox."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    query = _filtered(db.select(Mail), {"q": request.args.get("q", "")}).where(Mail.status == "failed")
+    mails = db.session.execute(query.order_by(Mail.id)).scalars().all()
+    for failed_mail in mails:
+        tasks.resend(failed_mail)
+    db.session.commit()
+    if mails:
+        flash(_("%(num)d courriel(s) en échec remis en file d'envoi.", num=len(mails)), "success")
+    else:
+        flash(_("Aucun courriel en échec à renvoyer."), "info")
+    return redirect(url_for("notifications.mailbox", statut="failed", q=request.args.get("q") or None))
+
+
+@bp.get("/admin/file-d-attente")
+@allow(role("admin"))
+def queue_health():
+    figures, unreachable = health.queue_health(get_queue)
+    return render_template("notifications/queue_health.html", figures=figures, unreachable=unreachable,
+                           outbox=health.outbox_figures(), tick_labels=TICK_LABELS,
+                           worker_labels=WORKER_STATE_LABELS)

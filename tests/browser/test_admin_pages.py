@@ -19,8 +19,10 @@ def test_admin_pages_are_accessible(page, live_app):
         call = factories.with_cerfa_form(factories.make_open_call(title=f"Appel admin {suffix}"))
         holder = factories.make_user()
         dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder)
-        mail = Mail(to_address=holder.email, template="dossier_update", subject="Votre dossier : Déposé",
-                    body_text=f"Le détail : http://127.0.0.1/dossiers/{dossier.id}", body_html="<p>Déposé</p>")
+        mail = Mail(idempotency_key=f"admin-pages:{suffix}", to_address=holder.email, template="dossier_update",
+                    subject="Votre dossier : Déposé", body_text=f"Le détail : http://127.0.0.1/dossiers/{dossier.id}",
+                    body_html="<p>Déposé</p>", status="failed", attempts=5,
+                    last_error="Serveur SMTP injoignable (ConnectionRefusedError) : connexion refusée")
         db.session.add(mail)
         db.session.commit()
         email, secret, call_id, version_id = admin.email, admin.totp_secret, call.id, call.workflow_version_id
@@ -29,7 +31,7 @@ def test_admin_pages_are_accessible(page, live_app):
     for path in ("/admin/appels", "/admin/appels/nouveau", f"/admin/appels/{call_id}/modifier",
                  f"/admin/appels/{call_id}/formulaire", f"/admin/appels/{call_id}/migration", "/admin/workflows",
                  "/admin/workflows/deux-temps", f"/admin/workflows/versions/{version_id}", "/admin/courriels",
-                 f"/admin/courriels/{mail_id}", "/dossiers", "/structures"):
+                 f"/admin/courriels/{mail_id}", "/admin/file-d-attente", "/dossiers", "/structures"):
         page.goto(path)
         page.audit()
         assert page.get_by_role("heading", level=1).is_visible()
