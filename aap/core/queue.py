@@ -49,7 +49,7 @@ def enqueue_after_commit(session: Session, func, *args, at=None) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_pending(session: Session) -> None:
-    jobs = session.info.pop(_PENDING, [])
+    jobs = _batched(session.info.pop(_PENDING, []))
     for func, args, at in jobs:
         try:
             if at is None:
@@ -61,6 +61,20 @@ def _enqueue_pending(session: Session) -> None:
             log.warning("Redis indisponible : %s%r sera relancé plus tard", func.__name__, args)
     if jobs:
         _ensure_tick()
+
+
+def _batched(jobs: list) -> list:
+    """Jobs of a function that has a `batch` twin (taking a list of ids) leave in chunks of its batch_size."""
+    single, batches = [], {}
+    for func, args, at in jobs:
+        batch = getattr(func, "batch", None)
+        if batch is not None and at is None and len(args) == 1:
+            batches.setdefault((batch, func.batch_size), []).append(args[0])
+        else:
+            single.append((func, args, at))
+    for (batch, size), ids in batches.items():
+        single.extend((batch, (ids[start:start + size],), None) for start in range(0, len(ids), size))
+    return single
 
 
 def _ensure_tick() -> None:

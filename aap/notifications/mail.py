@@ -3,7 +3,6 @@ import uuid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy.orm import lazyload
 
 from aap.core.queue import enqueue_after_commit
 from aap.extensions import db
@@ -30,12 +29,9 @@ def render_parts(template: str, locale: str, context: dict) -> tuple[str, str, s
 
 def render(mail: Mail) -> None:
     """Fill the mail's subject and bodies; the recipient's account, if any, must still be active."""
-    from aap.auth.models import User
-
     recipient, locale = None, mail.locale
     if mail.for_user:
-        # mail templates read the name, not the roles: skip the eager load of grants
-        recipient = db.session.get(User, mail.user_id, options=[lazyload(User.grants)]) if mail.user_id else None
+        recipient = mail.user
         if recipient is None:
             raise RecipientGone("le compte destinataire a été supprimé avant l'envoi")
         if not recipient.active:

@@ -45,6 +45,8 @@ class Mail(TimestampMixin, db.Model):
     bulk_message_id: Mapped[int | None] = mapped_column(ForeignKey("bulk_messages.id", ondelete="SET NULL"),
                                                         index=True)
 
+    user = relationship("User", foreign_keys=[user_id])
+
     def can(self, action: str, user) -> bool:
         return user.is_authenticated and user.is_admin
 

@@ -2,8 +2,9 @@
 import functools
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from urllib.parse import unquote, urlsplit
 
 SCHEMES = {"smtp": (25, "plain"), "smtp+starttls": (587, "starttls"), "smtps": (465, "tls")}
@@ -34,14 +35,62 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-def send(settings: SmtpSettings, message: EmailMessage, timeout: float = 30) -> None:
-    if settings.security == "tls":
-        client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout, context=_tls_context())
-    else:
-        client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
-    with client:
-        if settings.security == "starttls":
-            client.starttls(context=_tls_context())
-        if settings.username:
-            client.login(settings.username, settings.password or "")
-        client.send_message(message)
+class SmtpConnection:
+    """One connection for a batch of mails, checked with NOOP after a pause and reopened if dropped.
+
+    Nothing is ever sent twice on a reconnection: a mail is only retried by its own next attempt.
+    """
+
+    #: a connection idle for longer than this is checked before reuse; servers drop idle ones after minutes
+    IDLE_CHECK_SECONDS = 5
+
+    def __init__(self, settings: SmtpSettings, timeout: float = 30):
+        self.settings, self.timeout, self.client, self.last_used = settings, timeout, None, 0.0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def _open(self) -> smtplib.SMTP:
+        settings = self.settings
+        if settings.security == "tls":
+            client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=self.timeout, context=_tls_context())
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=self.timeout)
+        try:
+            if settings.security == "starttls":
+                client.starttls(context=_tls_context())
+            if settings.username:
+                client.login(settings.username, settings.password or "")
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def send(self, message: Message) -> None:
+        if self.client is not None and time.monotonic() - self.last_used > self.IDLE_CHECK_SECONDS:
+            try:
+                self.client.noop()
+            except OSError:  # the server closed an idle connection: open a new one
+                self.close()
+        if self.client is None:
+            self.client = self._open()
+        try:
+            self.client.send_message(message)
+            self.last_used = time.monotonic()
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException):
+            raise  # the server answered: the connection stays usable for the next mail
+        except OSError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                client.quit()
+            except OSError:
+                client.close()
+

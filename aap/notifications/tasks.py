@@ -1,11 +1,16 @@
 """Jobs of the notifications domain: importable, take ids, safe to run twice."""
 import logging
 from datetime import timedelta
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, parseaddr
 
 from flask import current_app
 from sqlalchemy import or_, update
+from sqlalchemy.orm import joinedload
 
+from aap.auth.models import User
 from aap.core.jobs import job
 from aap.core.models import utcnow
 from aap.core.queue import enqueue_after_commit
@@ -22,9 +27,48 @@ CLAIM_LEASE = timedelta(minutes=10)
 RELAY_GRACE = timedelta(seconds=30)
 
 
+#: mails written in one transaction leave in jobs of at most this many, over one SMTP connection
+BATCH_SIZE = 50
+
+
+class _Mailbox:
+    """The development mailbox: the mail stays in the database, nothing leaves the machine."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        pass
+
+
+def _transport():
+    url = current_app.config["SMTP_URL"]
+    return _Mailbox() if url is None else smtp.SmtpConnection(smtp.parse_smtp_url(url))
+
+
 @job
 def deliver_mail(mail_id: int) -> str:
     """Claim the mail (one worker wins), render, send, record. A second run finds it claimed or sent."""
+    with _transport() as transport:
+        return _deliver(mail_id, transport)
+
+
+@job
+def deliver_mails(mail_ids: list[int]) -> dict[str, int]:
+    """Several mails over one connection, each claimed, sent and recorded on its own."""
+    outcomes: dict[str, int] = {}
+    with _transport() as transport:
+        for mail_id in mail_ids:
+            outcome = _deliver(mail_id, transport)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+deliver_mail.batch = deliver_mails
+deliver_mail.batch_size = BATCH_SIZE
+
+
+def _deliver(mail_id: int, transport) -> str:
     now = utcnow()
     claimed = db.session.execute(
         update(Mail).where(Mail.id == mail_id, Mail.status == "pending",
@@ -35,18 +79,22 @@ def deliver_mail(mail_id: int) -> str:
     if claimed.rowcount != 1:
         status = db.session.execute(db.select(Mail.status).where(Mail.id == mail_id)).scalar()
         return f"not claimed ({status or 'missing'})"
-    mail = db.session.get(Mail, mail_id, populate_existing=True)
+    # mail templates read the recipient's name, not their roles
+    mail = db.session.get(Mail, mail_id, populate_existing=True,
+                          options=[joinedload(Mail.user).lazyload(User.grants)])
     try:
         render(mail)
-        url = current_app.config["SMTP_URL"]
-        if url is not None:
+        if isinstance(transport, smtp.SmtpConnection):
             check_address(mail.to_address)
-            smtp.send(smtp.parse_smtp_url(url), build_message(mail))
+            transport.send(build_message(mail))
     except Exception as error:  # every fault ends recorded on the row; the worker carries on
-        return _record_failure(mail, error)
-    mail.transport = "mailbox" if url is None else "smtp"
-    mail.status, mail.sent_at, mail.last_error, mail.next_attempt_at = "sent", utcnow(), None, None
-    return "sent"
+        outcome = _record_failure(mail, error)
+    else:
+        mail.transport = "smtp" if isinstance(transport, smtp.SmtpConnection) else "mailbox"
+        mail.status, mail.sent_at, mail.last_error, mail.next_attempt_at = "sent", utcnow(), None, None
+        outcome = "sent"
+    db.session.commit()
+    return outcome
 
 
 def _record_failure(mail: Mail, error: Exception) -> str:
@@ -62,16 +110,18 @@ def _record_failure(mail: Mail, error: Exception) -> str:
     return "retry"
 
 
-def build_message(mail: Mail) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
+def build_message(mail: Mail) -> MIMEMultipart:
+    """Plain text and HTML alternatives; the compat32 classes build it several times faster than EmailMessage."""
+    message = MIMEMultipart("alternative")
+    message["From"] = formataddr(parseaddr(current_app.config["MAIL_FROM"]), charset="utf-8")
     message["To"] = mail.to_address
-    message["Subject"] = mail.subject
+    message["Subject"] = Header(mail.subject, "utf-8")
+    message["Date"] = formatdate(localtime=False)
     domain = current_app.config["PUBLIC_URL"].split("://")[-1].split("/")[0].split(":")[0] or "localhost"
     # the same Message-ID on every attempt lets mail systems recognise a repeated delivery
     message["Message-ID"] = f"<{mail.message_id_key}@{domain}>"
-    message.set_content(mail.body_text)
-    message.add_alternative(mail.body_html, subtype="html")
+    message.attach(MIMEText(mail.body_text, "plain", "utf-8"))
+    message.attach(MIMEText(mail.body_html, "html", "utf-8"))
     return message
 
 
@@ -86,8 +136,8 @@ def relay_outbox(queue, now=None) -> int:
     due = db.session.execute(db.select(Mail.id).where(
         Mail.status == "pending", Mail.created_at <= now - RELAY_GRACE,
         or_(Mail.next_attempt_at.is_(None), Mail.next_attempt_at <= now)).order_by(Mail.id)).scalars().all()
-    for mail_id in due:
-        queue.enqueue(deliver_mail, mail_id)
+    for start in range(0, len(due), BATCH_SIZE):
+        queue.enqueue(deliver_mails, due[start:start + BATCH_SIZE])
     return len(due)
 
 

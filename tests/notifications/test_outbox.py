@@ -151,7 +151,7 @@ def test_a_thousand_recipients_are_all_served(app, session, worker, mailbox):
         _verification(user)
     db.session.commit()
     db.session.expunge_all()  # as in a worker, where each job starts with an empty session
-    assert worker.drain() == 1000
+    assert worker.drain() == 20  # jobs of 50 mails, each over one SMTP connection
     assert len({message["To"] for message in mailbox.messages}) == 1000
     counts = dict(db.session.execute(db.select(Mail.status, db.func.count()).group_by(Mail.status)).all())
     assert counts == {"sent": 1000}
@@ -169,3 +169,18 @@ def test_without_smtp_the_development_mailbox_keeps_the_mail_for_admins(app, ses
     assert "Confirmez votre adresse e-mail" in listing.page
     detail = client.get(f"/admin/courriels/{mail.id}")
     assert '<a href="http://localhost/verification/abc" rel="noopener">' in detail.text
+
+
+def test_mails_of_one_change_leave_together_and_a_refusal_spares_the_others(session, worker, mailbox):
+    users = [factories.make_user(email=address) for address in
+             ("premiere@example.org", "inconnu@refuse.example", "troisieme@example.org")]
+    mails = [_verification(user) for user in users]
+    db.session.commit()
+    assert worker.drain() == 1
+    assert [_status(mail) for mail in mails] == ["sent", "failed", "sent"]
+    assert sorted(message["To"] for message in mailbox.messages) == ["premiere@example.org", "troisieme@example.org"]
+
+
+def _status(mail) -> str:
+    db.session.refresh(mail)
+    return mail.status
