@@ -62,6 +62,8 @@ def periodic_tick() -> int:
 
 
 def schedule_tick(queue) -> None:
-    """One pending tick at a time, shared by every worker."""
+    """One pending tick at a time, shared by every worker; an already scheduled tick is never pushed back."""
+    if queue.connection.zscore(queue.scheduled_job_registry.key, TICK_JOB_ID) is not None:
+        return
     if queue.connection.set("aap:tick-lock", "1", nx=True, ex=TICK_SECONDS - 5):
         queue.enqueue_in(timedelta(seconds=TICK_SECONDS), periodic_tick, job_id=TICK_JOB_ID)

@@ -97,3 +97,16 @@ def test_the_periodic_sweep_reschedules_itself_once(world, app):
     assert registry.get_job_ids().count(TICK_JOB_ID) == 1
     db.session.refresh(dossier)
     assert dossier.state == "abandoned"
+
+
+def test_commits_never_push_the_scheduled_tick_back(app, session):
+    from aap.core.queue import get_redis
+    from aap.workflow.timers import TICK_JOB_ID, schedule_tick
+
+    queue = get_queue(app)
+    schedule_tick(queue)
+    first = get_redis(app).zscore(queue.scheduled_job_registry.key, TICK_JOB_ID)
+    get_redis(app).delete("aap:tick-lock")  # the lock expires before the tick is due, as on a busy site
+    with time_machine.travel(utcnow() + timedelta(seconds=58), tick=False):
+        schedule_tick(queue)
+    assert get_redis(app).zscore(queue.scheduled_job_registry.key, TICK_JOB_ID) == first
