@@ -46,6 +46,8 @@ class SmtpConnection:
 
     def __init__(self, settings: SmtpSettings, timeout: float = 30):
         self.settings, self.timeout, self.client, self.last_used = settings, timeout, None, 0.0
+        #: why the server could not be reached: the rest of the batch fails at once instead of waiting again
+        self.open_error: OSError | None = None
 
     def __enter__(self):
         return self
@@ -75,8 +77,14 @@ class SmtpConnection:
                 self.client.noop()
             except OSError:  # the server closed an idle connection: open a new one
                 self.close()
+        if self.open_error is not None:
+            raise self.open_error
         if self.client is None:
-            self.client = self._open()
+            try:
+                self.client = self._open()
+            except OSError as error:
+                self.open_error = error
+                raise
         try:
             self.client.send_message(message)
             self.last_used = time.monotonic()

@@ -184,3 +184,18 @@ def test_mails_of_one_change_leave_together_and_a_refusal_spares_the_others(sess
 def _status(mail) -> str:
     db.session.refresh(mail)
     return mail.status
+
+
+def test_an_unreachable_server_is_tried_once_per_batch(app, session, worker, monkeypatch):
+    from aap.notifications.smtp import SmtpConnection
+
+    opened = []
+    real_open = SmtpConnection._open
+    monkeypatch.setattr(SmtpConnection, "_open", lambda self: opened.append(1) or real_open(self))
+    mails = [_verification(factories.make_user()) for _ in range(3)]
+    db.session.commit()
+    _with_smtp(app, "smtp://127.0.0.1:1", worker.drain)
+    assert len(opened) == 1  # a server that does not answer would otherwise cost its timeout for each mail
+    for mail in mails:
+        db.session.refresh(mail)
+        assert (mail.status, mail.attempts) == ("pending", 1) and "ConnectionRefusedError" in mail.last_error
