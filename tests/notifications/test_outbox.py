@@ -192,9 +192,10 @@ def test_an_unreachable_server_is_tried_once_per_batch(app, session, worker, mon
     opened = []
     real_open = SmtpConnection._open
     monkeypatch.setattr(SmtpConnection, "_open", lambda self: opened.append(1) or real_open(self))
-    mails = [_verification(factories.make_user()) for _ in range(3)]
+    users = [factories.make_user() for _ in range(3)]
+    mails = [_verification(user) for user in users]
     db.session.commit()
-    _with_smtp(app, "smtp://127.0.0.1:1", worker.drain)
+    assert _with_smtp(app, "smtp://127.0.0.1:1", worker.drain) == 1
     assert len(opened) == 1  # a server that does not answer would otherwise cost its timeout for each mail
     for mail in mails:
         db.session.refresh(mail)
