@@ -94,6 +94,7 @@ def load_demo() -> dict:
     _demo_organisations(auth_operations.find_user(PERSONAS["holder"][0]))
     people = {persona: auth_operations.find_user(email) for persona, (email, *_) in PERSONAS.items()}
     _demo_dossiers(call, people)
+    _demo_bulk_message(call, people["admin"])
     load_2021_edition(people)
     db.session.commit()
     path.write_text(json.dumps(logins, indent=2, ensure_ascii=False))
@@ -167,6 +168,19 @@ def _demo_dossiers(call: Call, people: dict) -> None:
                 attach(dossier, piece["key"], stored, holder)
         for name, persona, data in steps:
             engine.apply(dossier.id, name, holder if persona == "holder" else people[persona], data)
+
+
+def _demo_bulk_message(call: Call, admin: User) -> None:
+    """A message held for review, so that the administrator can try sending one."""
+    from aap.notifications import bulk
+    from aap.notifications.models import BulkMessage
+
+    if db.session.execute(db.select(BulkMessage.id).limit(1)).first():
+        return
+    bulk.hold(admin, "Réunion d'information sur l'appel à projets",
+              "Bonjour,\n\nUne réunion d'information sur l'appel à projets a lieu jeudi à 18 h à la Maison de "
+              "l'économie sociale et solidaire. Nous y répondrons à vos questions sur le budget et les pièces "
+              "à joindre.\n\nÀ bientôt,\nle service ESS", bulk.Audience("holders", call.id))
 
 
 def _demo_organisations(holder: User) -> None:
