@@ -94,6 +94,7 @@ MATRIX = {
     "inbox.index": ("GET", "/notifications", SIGNED_IN),
     "inbox.follow": ("GET", "/notifications/{notification}", NOTIFICATION_OWNER),
     "inbox.announcement": ("GET", "/notifications/messages/{announcement}", {**NOTIFICATION_OWNER, "admin": OK}),
+    "inbox.unsubscribe": ("GET", "/notifications/desabonnement/not-a-token", EVERYONE),
     "inbox.mark_read": ("POST", "/notifications/lues", SIGNED_IN),
     "inbox.preferences": ("GET", "/notifications/preferences", SIGNED_IN),
     "bulk.index": ("GET", "/admin/messages", ADMIN_ONLY),

@@ -4,12 +4,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from aap.core.permissions import allow, get_or_404, signed_in
-from aap.extensions import db
+from aap.core.permissions import allow, get_or_404, public, signed_in
+from aap.extensions import csrf, db
 from aap.notifications import operations
 from aap.notifications.events import EVENTS, events_for
 from aap.notifications.forms import preferences_form
 from aap.notifications.models import BulkMessage, Notification, NotificationPreference
+from aap.notifications.unsubscribe import UnsubscribeError, read_unsubscribe_token
 
 bp = Blueprint("inbox", __name__, url_prefix="/notifications")
 FILTERS = {"non-lues": Notification.read_at.is_(None), "lues": Notification.read_at.is_not(None)}
@@ -59,6 +60,22 @@ def announcement(message_id):
     """A bulk message as its recipients read it, whatever their mail preference."""
     message = get_or_404(BulkMessage, message_id)
     return render_template("notifications/announcement.html", message=message)
+
+
+@bp.route("/desabonnement/<token>", methods=["GET", "POST"])
+@allow(public)
+@csrf.exempt  # the signed link is the credential; mail clients post to it without a form (RFC 8058)
+def unsubscribe(token):
+    """GET asks (link checkers and previews change nothing); POST switches the event's mails off."""
+    try:
+        user, event = read_unsubscribe_token(token)
+    except UnsubscribeError as error:
+        return render_template("notifications/unsubscribe.html", error=str(error)), 400
+    done = request.method == "POST"
+    if done:
+        operations.set_preferences(user, {event.name: "off"})
+        db.session.commit()
+    return render_template("notifications/unsubscribe.html", event=event, email=user.email, done=done)
 
 
 @bp.post("/lues")

@@ -10,6 +10,7 @@ from aap.notifications.context import encode
 from aap.notifications.events import EVENTS
 from aap.notifications.mail import queue_mail, render_parts
 from aap.notifications.models import CHANNELS, Mail, Notification, NotificationPreference
+from aap.notifications.unsubscribe import unsubscribe_url
 
 PARIS = ZoneInfo("Europe/Paris")
 #: the daily digest leaves after this local time
@@ -38,7 +39,8 @@ def notify(user, event: str, template: str | None = None, *, link: str | None = 
                                 title=_title(template, user, {"link": link, **context}, event))
     db.session.add(notification)
     if channel == "immediate":
-        queue_mail(user.email, template, user=user, link=link, key=key, **context)
+        queue_mail(user.email, template, user=user, link=link, key=key,
+                   unsubscribe_url=unsubscribe_url(user, event), **context)
     return notification
 
 

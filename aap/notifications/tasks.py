@@ -120,6 +120,9 @@ def build_message(mail: Mail) -> MIMEMultipart:
     domain = current_app.config["PUBLIC_URL"].split("://")[-1].split("/")[0].split(":")[0] or "localhost"
     # the same Message-ID on every attempt lets mail systems recognise a repeated delivery
     message["Message-ID"] = f"<{mail.message_id_key}@{domain}>"
+    if mail.context.get("unsubscribe_url"):  # mail clients offer a one-click unsubscribe button
+        message["List-Unsubscribe"] = f"<{mail.context['unsubscribe_url']}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.attach(MIMEText(mail.body_text, "plain", "utf-8"))
     message.attach(MIMEText(mail.body_html, "html", "utf-8"))
     return message

@@ -4,6 +4,7 @@ import itertools
 import pytest
 
 from aap.notifications.operations import notify
+from aap.notifications.unsubscribe import unsubscribe_url
 from aap.extensions import db
 from tests import factories
 from tests.browser.test_workflow import sign_in
@@ -23,6 +24,8 @@ def test_holder_reads_a_notification_and_chooses_a_daily_digest(page, live_app):
                    call=str(call), state=state, comment="", link=f"{live_app.config['PUBLIC_URL']}/dossiers/{dossier.id}")
         db.session.commit()
         email, dossier_id = holder.email, dossier.id
+        with live_app.test_request_context():
+            unsubscribe = unsubscribe_url(holder, "dossier_update")
     sign_in(page, email)
     navigation = page.get_by_role("navigation", name="Menu principal")
     assert navigation.get_by_role("link", name="Notifications 2 non lues").is_visible()
@@ -42,3 +45,10 @@ def test_holder_reads_a_notification_and_chooses_a_daily_digest(page, live_app):
     assert page.get_by_text("Vos préférences de notification sont enregistrées.").is_visible()
     assert page.get_by_role("group", name="Nouveau message dans le fil d'un dossier") \
         .get_by_label("Dans un résumé quotidien").is_checked()
+
+    page.goto(unsubscribe)
+    page.audit()
+    page.get_by_role("button", name="Ne plus recevoir ces courriels").click()
+    page.audit()
+    assert page.get_by_role("status").filter(has_text="ne recevra plus de courriel pour « Avancement d'un dossier »") \
+        .is_visible()
