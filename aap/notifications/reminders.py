@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
+from sqlalchemy import update
+
 from aap.core.jobs import job
 from aap.core.models import utcnow
 from aap.core.queue import enqueue_after_commit
@@ -58,14 +60,17 @@ def plan(kind: str, subject_id: int, date: datetime | None, now: datetime | None
 
 
 def fire(reminder_id: int, now: datetime | None = None) -> str:
+    """Send the reminder if it is due; a conditional UPDATE lets only one worker do it, on any database."""
     now = now or utcnow()
-    reminder = db.session.get(Reminder, reminder_id, with_for_update=True, populate_existing=True)
-    if reminder is None or reminder.status != "scheduled":
-        return "not scheduled"
-    if reminder.due_at > now:
-        return "not due"  # the date moved: a job for the new time is queued
-    sent = KINDS[reminder.kind].send(reminder.subject_id, reminder.offset)
-    reminder.status, reminder.sent_at = ("sent", now) if sent else ("cancelled", None)
+    claimed = db.session.execute(
+        update(Reminder).where(Reminder.id == reminder_id, Reminder.status == "scheduled", Reminder.due_at <= now)
+        .values(status="sent", sent_at=now).execution_options(synchronize_session=False)).rowcount
+    reminder = db.session.get(Reminder, reminder_id, populate_existing=True)
+    if not claimed:
+        # not due: the date moved and a job for the new time is queued
+        return "not due" if reminder is not None and reminder.status == "scheduled" else "not scheduled"
+    if not KINDS[reminder.kind].send(reminder.subject_id, reminder.offset):
+        reminder.status, reminder.sent_at = "cancelled", None
     return reminder.status
 
 
