@@ -29,7 +29,7 @@ PERSONAS = {
     "holder": ("porteur@example.org", "Camille Porteur", "Porteur·se de projet", []),
     "instructor": ("instructeur@example.org", "Dominique Instructeur", "Instructeur·rice", [("instructor", None)]),
     "committee": ("comite@example.org", "Alex Comité", "Membre du comité", [("committee", "call"), ("reviewer", "call")]),
-    "admin": ("admin@example.org", "Claude Admin", "Administrateur·rice", [("admin", None)]),
+    "admin": ("admin@example.org", "Dominique Admin", "Administrateur·rice", [("admin", None)]),
 }
 
 ORGANISATIONS = [
