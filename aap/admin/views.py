@@ -6,6 +6,7 @@ from aap.admin.forms import ROLE_LABELS, InviteForm
 from aap.admin.queries import USER_SORTS, users_page
 from aap.auth import operations
 from aap.calls.models import Call
+from aap.core.listing import requested_sort
 from aap.core.permissions import allow, role
 from aap.extensions import db
 
@@ -23,11 +24,11 @@ def _invite_form() -> InviteForm:
 @allow(role("admin"))
 def users():
     args = request.args
-    sort = args.get("tri", "email") if args.get("tri") in USER_SORTS else "email"
+    sort, descending = requested_sort(args, USER_SORTS, "email", descending=False)
     page = users_page(search=args.get("q", ""), role=args.get("role", ""), sort=sort,
-                      descending=args.get("ordre") == "desc", page=args.get("page", 1, type=int))
+                      descending=descending, page=args.get("page", 1, type=int))
     return render_template("admin/users.html", page=page, form=_invite_form(), role_labels=ROLE_LABELS,
-                           sort=sort, descending=args.get("ordre") == "desc")
+                           sort=sort, descending=descending)
 
 
 @bp.post("/utilisateurs/inviter")

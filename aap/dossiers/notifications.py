@@ -35,3 +35,11 @@ def notify_dossier(context, to: str, template: str) -> None:
                comment=record.comment if record else "",
                receipt={"reference": receipt.reference, "issued_at": receipt.issued_at,
                         "checksum": receipt.checksum} if receipt else None)
+
+
+def remind_holders(dossier, kind: str, offset: str, **context) -> None:
+    """A reminder of `kind` to the dossier's holders; its key makes a second writing a no-op."""
+    for user in recipients(dossier, "holder"):
+        notify(user, kind, link=external_url("dossiers.show", dossier_id=dossier.id),
+               key=f"{kind}:{dossier.id}:{offset}:{user.id}", dossier_title=dossier.title or f"n° {dossier.id}",
+               call=str(dossier.call), days=int(offset.removesuffix("d")), **context)

@@ -4,7 +4,7 @@ from datetime import timedelta
 from aap.core.models import utcnow
 from aap.core.signals import call_schedule_changed, dossier_started
 from aap.extensions import db
-from aap.notifications.reminders import plan, reminder_kind
+from aap.notifications.reminders import plan, plan_many, reminder_kind
 
 DRAFT = "draft_reminder"
 
@@ -17,20 +17,13 @@ def is_unsubmitted(dossier) -> bool:
 
 @reminder_kind(DRAFT, {"7d": timedelta(days=7), "1d": timedelta(days=1)})
 def send_draft_reminder(dossier_id: int, offset: str) -> bool:
-    from aap.auth.operations import external_url
     from aap.dossiers.models import Dossier
-    from aap.dossiers.notifications import recipients
-    from aap.notifications.operations import notify
+    from aap.dossiers.notifications import remind_holders
 
     dossier = db.session.get(Dossier, dossier_id)
-    now = utcnow()
-    if dossier is None or not is_unsubmitted(dossier) or not dossier.call.is_open(now):
+    if dossier is None or not is_unsubmitted(dossier) or not dossier.call.is_open(utcnow()):
         return False
-    for user in recipients(dossier, "holder"):
-        notify(user, DRAFT, link=external_url("dossiers.show", dossier_id=dossier.id),
-               key=f"{DRAFT}:{dossier.id}:{offset}:{user.id}",
-               dossier_title=dossier.title or f"n° {dossier.id}", call=str(dossier.call),
-               closes_at=dossier.call.closes_at, days=int(offset.removesuffix("d")))
+    remind_holders(dossier, DRAFT, offset, closes_at=dossier.call.closes_at)
     return True
 
 
@@ -46,5 +39,4 @@ def _replan_for_call(call, **_):
     drafts = db.session.execute(db.select(Dossier).where(Dossier.call_id == call.id,
                                                          Dossier.reference.is_(None))).scalars()
     closes_at = call.closes_at if call.state == "published" else None
-    for dossier in drafts:
-        plan(DRAFT, dossier.id, closes_at if is_unsubmitted(dossier) else None)
+    plan_many(DRAFT, {dossier.id: closes_at if is_unsubmitted(dossier) else None for dossier in drafts})

@@ -38,19 +38,14 @@ def report_due(dossier) -> datetime | None:
 
 @reminder_kind(FINAL_REPORT, {"30d": timedelta(days=30), "0d": timedelta(0)})
 def send_report_reminder(dossier_id: int, offset: str) -> bool:
-    from aap.auth.operations import external_url
     from aap.dossiers.models import Dossier
-    from aap.dossiers.notifications import recipients
-    from aap.notifications.operations import notify
+    from aap.dossiers.notifications import remind_holders
 
     dossier = db.session.get(Dossier, dossier_id)
     due = report_due(dossier) if dossier is not None else None
     if due is None:
         return False
-    for user in recipients(dossier, "holder"):
-        notify(user, FINAL_REPORT, link=external_url("dossiers.show", dossier_id=dossier.id),
-               key=f"{FINAL_REPORT}:{dossier.id}:{offset}:{user.id}", dossier_title=dossier.title or f"n° {dossier.id}",
-               call=str(dossier.call), due_on=due.date(), days=int(offset.removesuffix("d")))
+    remind_holders(dossier, FINAL_REPORT, offset, due_on=due.date())
     return True
 
 

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from aap.calls.models import Call
+from aap.core.listing import requested_sort
 from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import UploadRefused, download_response, storage
@@ -25,16 +26,16 @@ REFUSAL_STATUS = {"unknown": 404, "forbidden": 403, "missing": 400, "invalid": 4
 @allow(signed_in)
 def index():
     args = request.args
-    sort = args.get("tri") if args.get("tri") in SORTS else "updated"
+    sort, descending = requested_sort(args, SORTS, "updated", descending=True)
     page = dossiers_page(current_user, search=args.get("q", ""), call_id=args.get("appel", type=int),
-                         state=args.get("etat", ""), sort=sort, descending=args.get("ordre", "desc") == "desc",
+                         state=args.get("etat", ""), sort=sort, descending=descending,
                          page=args.get("page", 1, type=int))
     calls = db.session.execute(db.select(Call).order_by(Call.year.desc(), Call.title)).scalars().all()
     chosen = next((call for call in calls if call.id == args.get("appel", type=int)), None)
     states = []
     if chosen is not None and chosen.workflow_version is not None:
         states = [(s.name, s.label) for s in engine.workflow_of_version(chosen.workflow_version).ordered_states()]
-    return render_template("dossiers/index.html", page=page, sort=sort, descending=args.get("ordre", "desc") == "desc",
+    return render_template("dossiers/index.html", page=page, sort=sort, descending=descending,
                            call_options=[(call.id, str(call)) for call in calls], state_options=states,
                            workflow_of=engine.workflow_of)
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 
 from aap.auth.models import User
 from aap.calls.models import Call
+from aap.core.listing import requested_sort
 from aap.core.permissions import allow, get_or_404, role
 from aap.extensions import db
 from aap.notifications import bulk
@@ -22,8 +23,7 @@ bp = Blueprint("bulk", __name__, url_prefix="/admin/messages")
 @allow(role("admin"))
 def index():
     args = request.args
-    sort = args.get("tri") if args.get("tri") in bulk.SORTS else "date"
-    descending = args.get("ordre", "desc") == "desc"
+    sort, descending = requested_sort(args, bulk.SORTS, "date", descending=True)
     page = bulk.messages_page(status=args.get("statut", ""), sort=sort, descending=descending,
                               page=args.get("page", 1, type=int))
     return render_template("notifications/bulk_index.html", page=page, sort=sort, descending=descending,

@@ -1,18 +1,17 @@
 """Every write of the notifications domain; none of them commits."""
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time
 
 from flask_babel import force_locale
 
+from aap.core.formatting import PARIS
 from aap.core.models import utcnow
 from aap.extensions import db
 from aap.notifications.context import encode
 from aap.notifications.events import EVENTS
-from aap.notifications.mail import queue_mail, render_parts
+from aap.notifications.mail import queue_mail, render_subject
 from aap.notifications.models import CHANNELS, Mail, Notification, NotificationPreference
 from aap.notifications.unsubscribe import unsubscribe_url
 
-PARIS = ZoneInfo("Europe/Paris")
 #: the daily digest leaves after this local time
 DIGEST_HOUR = 8
 
@@ -47,7 +46,7 @@ def notify(user, event: str, template: str | None = None, *, link: str | None = 
 def _title(template: str, user, context: dict, event: str) -> str:
     """The mail's subject in the person's language; the event's name if the template cannot render."""
     try:
-        subject, _text, _html = render_parts(template, user.locale, {"recipient": user, **context})
+        subject = render_subject(template, user.locale, {"recipient": user, **context})
     except Exception:  # the mail itself will record the template error; the change goes on
         with force_locale(user.locale):
             subject = str(EVENTS[event].label)
@@ -95,31 +94,25 @@ def queue_digests(now: datetime | None = None) -> int:
     if day is None:
         return 0
     waiting = db.session.execute(
-        db.select(Notification).join(User, User.id == Notification.user_id)
+        db.select(Notification, User).join(User, User.id == Notification.user_id)
         .where(Notification.channel == "digest", Notification.digest_mail_id.is_(None), User.active.is_(True))
-        .order_by(Notification.user_id, Notification.created_at, Notification.id)).scalars().all()
-    by_user: dict[int, list[Notification]] = {}
-    for notification in waiting:
-        by_user.setdefault(notification.user_id, []).append(notification)
-    written = 0
+        .order_by(Notification.user_id, Notification.created_at, Notification.id)).all()
+    by_user: dict[User, list[Notification]] = {}
+    for notification, user in waiting:
+        by_user.setdefault(user, []).append(notification)
+    keys = {user: f"digest:{user.id}:{day}" for user in by_user}
+    # today's digest already left for these people: their notifications wait for tomorrow's
+    already = set(db.session.execute(db.select(Mail.idempotency_key)
+                                     .where(Mail.idempotency_key.in_(list(keys.values())))).scalars())
     preferences_url = external_url("inbox.preferences") if by_user else None
-    for user_id, notifications in by_user.items():
-        key = f"digest:{user_id}:{day}"
-        if db.session.execute(db.select(Mail.id).where(Mail.idempotency_key == key)).first():
-            continue  # today's digest already left: these wait for tomorrow's
-        user = db.session.get(User, user_id)
+    written = 0
+    for user, notifications in by_user.items():
+        if keys[user] in already:
+            continue
         items = [{"title": n.title, "link": n.link, "at": n.created_at} for n in notifications]
-        mail = queue_mail(user.email, "digest", user=user, key=key, items=items, day=date.fromisoformat(day),
-                          preferences_url=preferences_url)
+        mail = queue_mail(user.email, "digest", user=user, key=keys[user], items=items,
+                          day=date.fromisoformat(day), preferences_url=preferences_url)
         for notification in notifications:
             notification.digest_mail_id = mail.id
         written += 1
     return written
-
-
-def next_digest_time(now: datetime) -> datetime:
-    local = now.astimezone(PARIS)
-    moment = datetime.combine(local.date(), time(DIGEST_HOUR), PARIS)
-    if moment <= local:
-        moment = datetime.combine(local.date() + timedelta(days=1), time(DIGEST_HOUR), PARIS)
-    return moment

@@ -37,26 +37,35 @@ def reminder_kind(name: str, offsets: dict[str, timedelta]):
 
 def plan(kind: str, subject_id: int, date: datetime | None, now: datetime | None = None) -> None:
     """Align the subject's reminders on `date` (None cancels them); a reminder already sent stays sent."""
+    plan_many(kind, {subject_id: date}, now)
+
+
+def plan_many(kind: str, dates: dict[int, datetime | None], now: datetime | None = None) -> None:
+    """plan() for many subjects at once, reading their reminders in one query."""
     now = now or utcnow()
-    existing = {reminder.offset: reminder for reminder in db.session.execute(
-        db.select(Reminder).where(Reminder.kind == kind, Reminder.subject_id == subject_id)).scalars()}
-    for offset, before in KINDS[kind].offsets.items():
-        reminder = existing.get(offset)
-        due = date - before if date is not None else None
-        if reminder is not None and reminder.status == "sent":
-            continue
-        if due is None or due <= now:  # too late for this one: "7 days left" is not said with 3 left
-            if reminder is not None:
-                reminder.status = "cancelled"
-            continue
-        if reminder is None:
-            reminder = Reminder(kind=kind, subject_id=subject_id, offset=offset, due_at=due)
-            db.session.add(reminder)
-        elif reminder.status == "scheduled" and reminder.due_at == due:
-            continue
-        reminder.status, reminder.due_at = "scheduled", due
-        db.session.flush()
-        enqueue_after_commit(db.session(), send_reminder, reminder.id, at=due)
+    existing = {(reminder.subject_id, reminder.offset): reminder for reminder in db.session.execute(
+        db.select(Reminder).where(Reminder.kind == kind, Reminder.subject_id.in_(list(dates)))).scalars()}
+    changed = []
+    for subject_id, date in dates.items():
+        for offset, before in KINDS[kind].offsets.items():
+            reminder = existing.get((subject_id, offset))
+            due = date - before if date is not None else None
+            if reminder is not None and reminder.status == "sent":
+                continue
+            if due is None or due <= now:  # too late for this one: "7 days left" is not said with 3 left
+                if reminder is not None:
+                    reminder.status = "cancelled"
+                continue
+            if reminder is None:
+                reminder = Reminder(kind=kind, subject_id=subject_id, offset=offset, due_at=due)
+                db.session.add(reminder)
+            elif reminder.status == "scheduled" and reminder.due_at == due:
+                continue
+            reminder.status, reminder.due_at = "scheduled", due
+            changed.append(reminder)
+    db.session.flush()
+    for reminder in changed:
+        enqueue_after_commit(db.session(), send_reminder, reminder.id, at=reminder.due_at)
 
 
 def fire(reminder_id: int, now: datetime | None = None) -> str:

@@ -1,4 +1,5 @@
 """Jobs of the notifications domain: importable, take ids, safe to run twice."""
+import contextlib
 import logging
 from datetime import timedelta
 from email.header import Header
@@ -25,25 +26,14 @@ log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=10)
 #: the relay leaves freshly written mails to the job enqueued with their commit
 RELAY_GRACE = timedelta(seconds=30)
-
-
 #: mails written in one transaction leave in jobs of at most this many, over one SMTP connection
 BATCH_SIZE = 50
 
 
-class _Mailbox:
-    """The development mailbox: the mail stays in the database, nothing leaves the machine."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        pass
-
-
 def _transport():
+    """An SMTP connection, or nothing: without SMTP_URL the mail stays in the development mailbox."""
     url = current_app.config["SMTP_URL"]
-    return _Mailbox() if url is None else smtp.SmtpConnection(smtp.parse_smtp_url(url))
+    return contextlib.nullcontext() if url is None else smtp.SmtpConnection(smtp.parse_smtp_url(url))
 
 
 @job
@@ -84,13 +74,13 @@ def _deliver(mail_id: int, transport) -> str:
                           options=[joinedload(Mail.user).lazyload(User.grants)])
     try:
         render(mail)
-        if isinstance(transport, smtp.SmtpConnection):
+        if transport is not None:
             check_address(mail.to_address)
             transport.send(build_message(mail))
     except Exception as error:  # every fault ends recorded on the row; the worker carries on
         outcome = _record_failure(mail, error)
     else:
-        mail.transport = "smtp" if isinstance(transport, smtp.SmtpConnection) else "mailbox"
+        mail.transport = "mailbox" if transport is None else "smtp"
         mail.status, mail.sent_at, mail.last_error, mail.next_attempt_at = "sent", utcnow(), None, None
         outcome = "sent"
     db.session.commit()

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
+from aap.core.listing import requested_sort
 from aap.core.permissions import allow, get_or_404, role
 from aap.core.queue import get_queue
 from aap.core.text import contains_pattern
@@ -40,9 +41,8 @@ def _filtered(query, args):
 @allow(role("admin"))
 def mailbox():
     args = request.args
-    sort = args.get("tri") if args.get("tri") in MAIL_SORTS else "date"
-    # without an explicit order the newest mails come first
-    descending = args.get("ordre", "desc" if "tri" not in args else "asc") == "desc"
+    # without a chosen column the newest mails come first; a chosen column starts upwards
+    sort, descending = requested_sort(args, MAIL_SORTS, "date", descending="tri" not in args)
     column = MAIL_SORTS[sort]
     query = _filtered(db.select(Mail), args).order_by(column.desc() if descending else column.asc(),
                                                        Mail.id.desc() if descending else Mail.id.asc())

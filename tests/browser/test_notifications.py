@@ -1,11 +1,13 @@
-"""A holder's notification centre and mail preferences, in a real browser, with axe on every page."""
+"""A holder's notification centre, preferences, unsubscribe link and bulk message, in a real browser, with axe."""
 import itertools
 
 import pytest
 
+from aap.core.models import utcnow
+from aap.extensions import db
+from aap.notifications.models import BulkMessage
 from aap.notifications.operations import notify
 from aap.notifications.unsubscribe import unsubscribe_url
-from aap.extensions import db
 from tests import factories
 from tests.browser.test_workflow import sign_in
 
@@ -22,8 +24,11 @@ def test_holder_reads_a_notification_and_chooses_a_daily_digest(page, live_app):
         for state in ("Déposé", "En instruction"):
             notify(holder, "dossier_update", dossier_title="Épicerie solidaire", organisation="Asso",
                    call=str(call), state=state, comment="", link=f"{live_app.config['PUBLIC_URL']}/dossiers/{dossier.id}")
+        message = BulkMessage(subject="Réunion d'information", body="Jeudi à 18 h.\nÀ la Maison de l'ESS.",
+                              status="sent", released_at=utcnow(), audience={"user_ids": [holder.id]})
+        db.session.add(message)
         db.session.commit()
-        email, dossier_id = holder.email, dossier.id
+        email, dossier_id, message_id = holder.email, dossier.id, message.id
         with live_app.test_request_context():
             unsubscribe = unsubscribe_url(holder, "dossier_update")
     sign_in(page, email)
@@ -52,3 +57,7 @@ def test_holder_reads_a_notification_and_chooses_a_daily_digest(page, live_app):
     page.audit()
     assert page.get_by_role("status").filter(has_text="ne recevra plus de courriel pour « Avancement d'un dossier »") \
         .is_visible()
+
+    page.goto(f"/notifications/messages/{message_id}")
+    page.audit()
+    assert page.get_by_role("heading", level=1, name="Réunion d'information").is_visible()
