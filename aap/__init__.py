@@ -3,12 +3,13 @@ from flask import Flask
 
 
 def create_app(config: dict | None = None) -> Flask:
+    # imported here, not above: a job module imports this package, and must not load every domain for it
     from aap.config import load_config
+    from aap.domains import plug_in
     from aap.extensions import init_extensions
-    from aap.routing import register_blueprints
 
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
     load_config(app, config)
     init_extensions(app)
-    register_blueprints(app)
+    plug_in(app)
     return app

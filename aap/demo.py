@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import click
 from flask import current_app
 from markupsafe import escape
 
@@ -13,17 +14,21 @@ from aap.auth import operations as auth_operations
 from aap.auth.models import User
 from aap.auth.passwords import hash_password, password_problems
 from aap.auth.totp import new_secret
+from aap.bulk import operations as bulk
+from aap.bulk.models import BulkMessage
 from aap.calls.models import Call, Strand
+from aap.calls.operations import open_call, save_form
 from aap.core.models import utcnow
-from aap.demo_history import load_2021_edition
-from aap.calls.operations import save_form
-from aap.questionnaire.definition import default_source
 from aap.core.storage import storage
+from aap.demo_history import load_2021_edition, luhn_siret
 from aap.dossiers.attachments import attach
+from aap.dossiers.models import Dossier
+from aap.dossiers.operations import start_dossier
 from aap.extensions import db
 from aap.organisations.communes import current_communes
 from aap.organisations.models import Membership, Organisation
-from aap.workflow.operations import open_call
+from aap.questionnaire.definition import default_source
+from aap.workflow import engine
 
 PERSONAS = {
     "holder": ("porteur@example.org", "Camille Porteur", "Porteur·se de projet", []),
@@ -40,23 +45,6 @@ ORGANISATIONS = [
     ("Cuisine du Monde en Partage", "association", "93027", True, None, 2017),
     ("Réemploi 93", "esus", "93031", False, None, 2019),
 ]
-
-
-def _luhn_complete(digits: str) -> str:
-    """Append the digit that makes the whole number pass the Luhn check."""
-    for last in "0123456789":
-        candidate = digits + last
-        total = sum(int(d) if i % 2 == 0 else sum(divmod(int(d) * 2, 10))
-                    for i, d in enumerate(reversed(candidate)))
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError("unreachable")
-
-
-def luhn_siret(seed: int) -> str:
-    """A fictional SIRET whose keys are right, so the demo passes the same checks as real data."""
-    siren = _luhn_complete(f"8{seed:07d}")
-    return _luhn_complete(siren + "0001")
 
 
 def random_password(email: str) -> str:
@@ -148,11 +136,6 @@ DEMO_DOSSIERS = [
 
 
 def _demo_dossiers(call: Call, people: dict) -> None:
-    from aap.dossiers.models import Dossier
-    from aap.organisations.models import Organisation
-    from aap.workflow import engine
-    from aap.workflow.operations import start_dossier
-
     if db.session.execute(db.select(Dossier.id).where(Dossier.call_id == call.id).limit(1)).first():
         return
     organisations = db.session.execute(db.select(Organisation).order_by(Organisation.id)).scalars().all()
@@ -167,14 +150,11 @@ def _demo_dossiers(call: Call, people: dict) -> None:
                 stored = storage().save(BytesIO(_demo_pdf(piece["label"])), f"{piece['key']}.pdf")
                 attach(dossier, piece["key"], stored, holder)
         for name, persona, data in steps:
-            engine.apply(dossier.id, name, holder if persona == "holder" else people[persona], data)
+            engine.apply_transition(dossier.id, name, holder if persona == "holder" else people[persona], data)
 
 
 def _demo_bulk_message(call: Call, admin: User) -> None:
     """A message held for review, so that the administrator can try sending one."""
-    from aap.notifications import bulk
-    from aap.notifications.models import BulkMessage
-
     if db.session.execute(db.select(BulkMessage.id).limit(1)).first():
         return
     bulk.hold(admin, "Réunion d'information sur l'appel à projets",
@@ -222,3 +202,10 @@ def demo_answers(organisation: Organisation, requested: Decimal) -> dict:
         "budget": {"60": str(requested // 2), "64": str(requested * 3 // 2), "74-call": str(requested),
                    "70": str(requested)},
     }
+
+
+def print_logins(logins: dict) -> None:
+    click.echo("Comptes de démonstration (mots de passe aléatoires, conservés dans instance/) :")
+    for login in logins.values():
+        extra = "  + code : flask --app wsgi aap totp-code --email " + login["email"] if login["totp"] else ""
+        click.echo(f"  {login['label']:<22} {login['email']:<26} {login['password']}{extra}")

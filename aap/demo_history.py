@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from aap.auth.models import User
 from aap.calls.models import Call, Strand
+from aap.calls.operations import open_call
 from aap.dossiers.notifications import MUTED
+from aap.dossiers.operations import start_dossier
 from aap.extensions import db
 from aap.organisations.communes import all_communes
 from aap.organisations.models import Membership, Organisation
 from aap.workflow import engine
-from aap.workflow.operations import open_call, start_dossier
 
 TITLE = "Appel à projets ESS — 15e édition"
 OPENS = datetime(2021, 4, 1, 7, 0, tzinfo=timezone.utc)
@@ -64,7 +65,7 @@ def _dossiers(call: Call, people: dict, rng: random.Random) -> None:
             dossier = start_dossier(call, organisation, holder, now=submitted_at - timedelta(days=3),
                                     title=f"{rng.choice(KINDS)} {rng.choice(PLACES)}", requested_amount=amount,
                                     summary="Projet de l'édition 2021.", strand=call.strands[number % 3])
-            engine.apply(dossier.id, "submit", holder, now=submitted_at)
+            engine.apply_transition(dossier.id, "submit", holder, now=submitted_at)
             moment = CLOSES + timedelta(days=10)
             for step in steps:
                 moment += timedelta(days=rng.randint(3, 20))
@@ -73,12 +74,10 @@ def _dossiers(call: Call, people: dict, rng: random.Random) -> None:
                 data = {"comment": "Décision du comité de projets.", "amount": str(amount)}
                 actor = holder if step == "withdraw" else people["admin"]
                 when = submitted_at + timedelta(days=1) if step == "withdraw" else moment
-                engine.apply(dossier.id, step, actor, data, now=when)
+                engine.apply_transition(dossier.id, step, actor, data, now=when)
 
 
 def _organisation(number: int, commune: str, rng: random.Random) -> tuple[User, Organisation]:
-    from aap.demo import luhn_siret
-
     name = f"{rng.choice(KINDS)} {rng.choice(PLACES)} ({number})"
     holder = User(email=f"structure{number}.2021@example.org", full_name=f"Contact {number}")
     organisation = Organisation(name=name, legal_form=rng.choice(FORMS), siret=luhn_siret(5000 + number),
@@ -90,3 +89,19 @@ def _organisation(number: int, commune: str, rng: random.Random) -> tuple[User, 
     organisation.memberships.append(Membership(user_id=holder.id))
     return holder, organisation
 
+
+def _luhn_complete(digits: str) -> str:
+    """Append the digit that makes the whole number pass the Luhn check."""
+    for last in "0123456789":
+        candidate = digits + last
+        total = sum(int(d) if i % 2 == 0 else sum(divmod(int(d) * 2, 10))
+                    for i, d in enumerate(reversed(candidate)))
+        if total % 10 == 0:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def luhn_siret(seed: int) -> str:
+    """A fictional SIRET whose keys are right, so the demo passes the same checks as real data."""
+    siren = _luhn_complete(f"8{seed:07d}")
+    return _luhn_complete(siren + "0001")

@@ -8,8 +8,8 @@ import sys
 import click
 from flask import Flask
 
-from aap.cli import print_logins
 from aap.core.queue import start_embedded_redis
+from aap.demo import print_logins
 
 
 def serve_development(app: Flask, port: int) -> None:

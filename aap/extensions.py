@@ -51,16 +51,12 @@ def _sqlite_begin(conn):
 
 
 def init_extensions(app: Flask) -> None:
-    from aap.core import formatting, i18n, queue, security
-
+    """Bind the extensions to the app; the core domain sets up the locale selection."""
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Europe/Paris")
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
-    queue.init_app(app)
-    security.init_app(app)
-    formatting.init_app(app)
+

@@ -16,11 +16,18 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from aap import create_app
 from aap.core import jobs
 from aap.core.queue import get_queue, get_redis
+from aap.domains import register_parts
 from aap.extensions import db, login_manager
 from tests import factories
 from tests.services import RedisServer, SmtpServer, postgres_database
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def domain_parts():
+    """What the domains register in the process (the names workflow files use), even for tests without an app."""
+    register_parts()
 
 
 @pytest.fixture(scope="session")

@@ -57,10 +57,10 @@ def make_organisation(members=(), **fields) -> Organisation:
 
 
 def make_open_call(workflow: str = "plaine-commune", **fields) -> Call:
-    """A published call whose workflow is snapshotted, open for a week on each side of now."""
+    """A published call whose workflow version is pinned, open for a week on each side of now."""
     from datetime import timedelta
 
-    from aap.workflow.operations import open_call
+    from aap.calls.operations import open_call
 
     now = utcnow()
     call = Call(title=fields.pop("title", "Appel à projets ESS"), year=fields.pop("year", 2026),
@@ -73,7 +73,7 @@ def make_open_call(workflow: str = "plaine-commune", **fields) -> Call:
 
 
 def make_dossier(call: Call, organisation: Organisation, holder: User, complete: bool = True, **fields):
-    from aap.workflow.operations import start_dossier
+    from aap.dossiers.operations import start_dossier
 
     if complete:
         fields = {"title": "Épicerie solidaire", "summary": "Une épicerie pour le quartier.",

@@ -9,7 +9,9 @@ from io import BytesIO
 from aap.core.models import utcnow
 from aap.core.storage import storage
 from aap.extensions import db
-from aap.notifications.models import BulkMessage, Mail, Notification
+from aap.bulk.models import BulkMessage
+from aap.mail.models import Mail
+from aap.notifications.models import Notification
 from aap.dossiers.attachments import attach
 from aap.dossiers.messages import post_message
 from aap.dossiers.receipts import Receipt
@@ -34,7 +36,7 @@ DOSSIER_ACT = {**{role: FORBIDDEN for role in ROLES}, "anonymous": LOGIN, "other
 
 #: endpoint: (method, path template, expectation per role)
 MATRIX = {
-    "core.home": ("GET", "/", EVERYONE),
+    "public_calls.home": ("GET", "/", EVERYONE),
     "core.accessibility": ("GET", "/accessibilite", EVERYONE),
     "core.set_language": ("POST", "/langue", EVERYONE),
     "core.healthz": ("GET", "/healthz", EVERYONE),
@@ -77,23 +79,23 @@ MATRIX = {
     "calls.change_state": ("POST", "/admin/appels/{call}/etat/close", ADMIN_ONLY),
     "public_calls.index": ("GET", "/appels", EVERYONE),
     "public_calls.show": ("GET", "/appels/{call}", EVERYONE),
-    "public_calls.apply": ("GET", "/appels/{call}/deposer", SIGNED_IN),
+    "dossier_start.start": ("GET", "/appels/{call}/deposer", SIGNED_IN),
     "dossiers.edit": ("GET", "/dossiers/{dossier}/modifier", DOSSIER_EDIT),
     "calls.open_call": ("POST", "/admin/appels/{draft_call}/ouvrir", ADMIN_ONLY),
-    "calls.migrate": ("GET", "/admin/appels/{call}/migration", ADMIN_ONLY),
+    "migration.migrate": ("GET", "/admin/appels/{call}/migration", ADMIN_ONLY),
     "workflows.index": ("GET", "/admin/workflows", ADMIN_ONLY),
     "workflows.show": ("GET", "/admin/workflows/plaine-commune", ADMIN_ONLY),
-    "workflows.snapshot": ("GET", "/admin/workflows/versions/{version}", ADMIN_ONLY),
+    "workflows.version": ("GET", "/admin/workflows/versions/{version}", ADMIN_ONLY),
     "admin.users": ("GET", "/admin/utilisateurs", ADMIN_ONLY),
     "admin.invite": ("POST", "/admin/utilisateurs/inviter", ADMIN_ONLY),
-    "notifications.mailbox": ("GET", "/admin/courriels", ADMIN_ONLY),
-    "notifications.mail": ("GET", "/admin/courriels/{mail}", ADMIN_ONLY),
-    "notifications.resend": ("POST", "/admin/courriels/{mail}/renvoyer", ADMIN_ONLY),
-    "notifications.resend_failed": ("POST", "/admin/courriels/renvoyer-les-echecs", ADMIN_ONLY),
-    "notifications.queue_health": ("GET", "/admin/file-d-attente", ADMIN_ONLY),
+    "mailbox.mailbox": ("GET", "/admin/courriels", ADMIN_ONLY),
+    "mailbox.mail": ("GET", "/admin/courriels/{mail}", ADMIN_ONLY),
+    "mailbox.resend": ("POST", "/admin/courriels/{mail}/renvoyer", ADMIN_ONLY),
+    "mailbox.resend_failed": ("POST", "/admin/courriels/renvoyer-les-echecs", ADMIN_ONLY),
+    "mailbox.queue_health": ("GET", "/admin/file-d-attente", ADMIN_ONLY),
     "inbox.index": ("GET", "/notifications", SIGNED_IN),
     "inbox.follow": ("GET", "/notifications/{notification}", NOTIFICATION_OWNER),
-    "inbox.announcement": ("GET", "/notifications/messages/{announcement}", {**NOTIFICATION_OWNER, "admin": OK}),
+    "bulk.announcement": ("GET", "/notifications/messages/{announcement}", {**NOTIFICATION_OWNER, "admin": OK}),
     "inbox.unsubscribe": ("GET", "/notifications/desabonnement/not-a-token", EVERYONE),
     "inbox.mark_read": ("POST", "/notifications/lues", SIGNED_IN),
     "inbox.preferences": ("GET", "/notifications/preferences", SIGNED_IN),
@@ -135,7 +137,7 @@ def world(session):
     message = post_message(dossier, users["holder"], "Une question sur le budget.", stored)
     draft_call = factories.make_call(state="draft", title="Appel en préparation")
     submitted = factories.make_dossier(call, organisation, users["holder"])
-    engine.apply(submitted.id, "submit", users["holder"])
+    engine.apply_transition(submitted.id, "submit", users["holder"])
     db.session.commit()
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
@@ -182,7 +184,7 @@ def test_route_answers_each_role_as_expected(app, world, endpoint):
 
 def test_a_view_without_a_rule_is_refused_to_everyone(app, world):
     users, _ids = world
-    app.view_functions["core.home"].__dict__.pop("access_rule")
+    app.view_functions["public_calls.home"].__dict__.pop("access_rule")
     try:
         client = app.test_client()
         client.login(users["admin"])
@@ -190,4 +192,4 @@ def test_a_view_without_a_rule_is_refused_to_everyone(app, world):
     finally:
         from aap.core.permissions import public
 
-        app.view_functions["core.home"].access_rule = public
+        app.view_functions["public_calls.home"].access_rule = public

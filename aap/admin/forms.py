@@ -4,14 +4,8 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from aap.auth.forms import REQUIRED, email_field
+from aap.core.roles import CALL_ROLES, ROLE_LABELS
 
-ROLE_LABELS = {
-    "admin": _l("Administrateur·rice"),
-    "instructor": _l("Instructeur·rice"),
-    "reviewer": _l("Relecteur·rice (sur un appel)"),
-    "committee": _l("Membre du comité (sur un appel)"),
-    "funder": _l("Financeur (sur un appel)"),
-}
 
 
 class InviteForm(FlaskForm):
@@ -21,8 +15,6 @@ class InviteForm(FlaskForm):
                           description=_l("Obligatoire pour les rôles attribués sur un appel."))
 
     def validate_call_id(self, field):
-        from aap.auth.models import CALL_ROLES
-
         if self.role.data in CALL_ROLES and not field.data:
             raise ValidationError(_l("Choisissez l'appel à projets sur lequel ce rôle est attribué."))
         if self.role.data not in CALL_ROLES and field.data:

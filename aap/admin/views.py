@@ -2,10 +2,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from aap.admin.forms import ROLE_LABELS, InviteForm
+from aap.admin.forms import InviteForm
+from aap.core.roles import ROLE_LABELS
 from aap.admin.queries import USER_SORTS, users_page
 from aap.auth import operations
-from aap.calls.models import Call
+from aap.calls.queries import all_calls
 from aap.core.listing import requested_sort
 from aap.core.permissions import allow, role
 from aap.extensions import db
@@ -15,7 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _invite_form() -> InviteForm:
     form = InviteForm()
-    calls = db.session.execute(db.select(Call).order_by(Call.year.desc(), Call.title)).scalars()
+    calls = all_calls()
     form.call_id.choices = [("", _("— Aucun (rôle global) —"))] + [(call.id, str(call)) for call in calls]
     return form
 

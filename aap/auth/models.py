@@ -7,11 +7,9 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import TimestampMixin, UTCDateTime
-from aap.core.permissions import TWO_FACTOR_ROLES
-from aap.extensions import db, login_manager
+from aap.core.roles import ADMIN, STAFF_ROLES, TWO_FACTOR_ROLES
+from aap.extensions import db
 
-GLOBAL_ROLES = ("admin", "instructor")
-CALL_ROLES = ("reviewer", "committee", "funder")
 
 
 def new_session_token() -> str:
@@ -64,11 +62,11 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_admin(self) -> bool:
-        return self.has_role("admin")
+        return self.has_role(ADMIN)
 
     @property
     def is_staff(self) -> bool:
-        return self.has_role("admin") or self.has_role("instructor")
+        return any(grant.role in STAFF_ROLES for grant in self.grants)
 
     def requires_two_factor(self) -> bool:
         return bool(self.roles() & TWO_FACTOR_ROLES)
@@ -106,8 +104,8 @@ class RecoveryCode(TimestampMixin, db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-@login_manager.user_loader
 def load_user(session_token: str) -> User | None:
+    """Flask-Login's user loader: the session names an active account by its session token."""
     return db.session.execute(
         db.select(User).where(User.session_token == session_token, User.active.is_(True))
     ).scalar_one_or_none()

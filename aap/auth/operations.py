@@ -1,21 +1,16 @@
 """Every write of the accounts domain. Nothing here commits: the request or job does."""
 from aap.auth import tokens, totp
-from aap.auth.models import CALL_ROLES, GLOBAL_ROLES, RoleGrant, User, new_session_token
+from aap.auth.models import RoleGrant, User, new_session_token
 from aap.auth.passwords import hash_password, needs_rehash, verify_password
 from aap.core.models import utcnow
+from aap.core.roles import CALL_ROLES, GLOBAL_ROLES
+from aap.core.urls import external_url
 from aap.extensions import db
-from aap.notifications.mail import queue_mail
+from aap.mail.outbox import queue_mail
 
 
 def find_user(email: str) -> User | None:
     return db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for mails and the command line, which have no request to take the host from."""
-    from flask import current_app
-
-    return current_app.config["PUBLIC_URL"] + current_app.url_map.bind("").build(endpoint, values)
 
 
 def register(full_name: str, email: str, password: str, locale: str) -> User | None:

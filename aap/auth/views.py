@@ -16,7 +16,7 @@ bp = Blueprint("auth", __name__)
 PENDING_LOGIN_SECONDS = 600
 
 
-def _safe_next(default: str = "core.home") -> str:
+def _safe_next(default: str = "public_calls.home") -> str:
     target = request.args.get("next", "")
     return target if target.startswith("/") and not target.startswith("//") else url_for(default)
 
@@ -141,7 +141,7 @@ def two_factor():
             return render_template("auth/two_factor.html", form=form), 429
         if totp.check_totp(user, form.code.data) or totp.use_recovery_code(user, form.code.data):
             throttle.clear(keys)
-            return _complete_login(user, session["pending_login"].get("next") or url_for("core.home"))
+            return _complete_login(user, session["pending_login"].get("next") or url_for("public_calls.home"))
         throttle.record_failure(keys)
         form.code.errors.append(_("Ce code n'est pas valable. Vérifiez l'heure de votre téléphone, "
                                   "attendez le code suivant et réessayez."))
@@ -166,7 +166,7 @@ def enrol_totp():
             db.session.commit()
             target = url_for("account.account")
             if not current_user.is_authenticated:
-                target = session["pending_login"].get("next") or url_for("core.home")
+                target = session["pending_login"].get("next") or url_for("public_calls.home")
                 _complete_login(user, target)
             return render_template("auth/recovery_codes.html", codes=codes, next_url=target)
         form.code.errors.append(_("Ce code ne correspond pas. Vérifiez que vous avez scanné le QR code "
@@ -182,7 +182,7 @@ def logout():
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté·e."), "success")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("public_calls.home"))
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])

@@ -3,21 +3,16 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DecimalField, FieldList, Form, FormField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, TimeField)
+from wtforms import (DateField, DecimalField, FieldList, Form, FormField, IntegerField, SelectField, StringField,
+                     TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from aap.auth.forms import REQUIRED
+from aap.core.fields import MultiCheckboxField
 from aap.organisations.communes import current_communes
 from aap.organisations.forms import LEGAL_FORM_LABELS
 
 POSITIVE = _l("Saisissez un montant positif.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def money_field(label, description=None):

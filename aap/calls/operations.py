@@ -6,15 +6,15 @@ from flask_babel import gettext as _
 
 from aap.calls.models import Call, Strand
 from aap.core.formatting import PARIS
-from aap.core.signals import call_schedule_changed
+from aap.core.signals import call_schedule_changed, strands_removing
 from aap.core.text import sort_key
-from aap.dossiers.models import Dossier
 from aap.extensions import db
 from aap.questionnaire.definition import default_source, parse_source
 from aap.questionnaire.models import FormVersion
-from aap.workflow import operations as workflow_operations
+from aap.workflow.models import WorkflowVersion
+from aap.workflow.operations import load_named, pin_version
 
-TRANSITIONS = {"close": ("published", "closed"), "archive": ("closed", "archived"), "reopen": ("closed", "published")}
+LIFECYCLE = {"close": ("published", "closed"), "archive": ("closed", "archived"), "reopen": ("closed", "published")}
 
 
 class CallRefused(ValueError):
@@ -36,45 +36,46 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def apply_form(call: Call, form) -> None:
-    for name in ("title", "year", "edition", "description", "total_envelope", "min_amount", "max_amount",
-                 "max_share_percent", "eligible_legal_forms", "eligible_communes", "min_age_years",
-                 "max_age_years"):
-        setattr(call, name, getattr(form, name).data)
+CALL_FIELDS = ("title", "year", "edition", "description", "total_envelope", "min_amount", "max_amount",
+               "max_share_percent", "eligible_legal_forms", "eligible_communes", "min_age_years", "max_age_years")
+
+
+def update_call(call: Call, data: dict) -> None:
+    """Set a call from plain values (the call form's data): Paris dates and times, one funder or piece per line."""
+    for name in CALL_FIELDS:
+        setattr(call, name, data[name])
     if call.workflow_version_id is None:
-        call.workflow_name = form.workflow_name.data
-    call.funders = _lines(form.funders.data)
+        call.workflow_name = data["workflow_name"]
+    call.funders = _lines(data["funders"])
     call.required_attachments = [{"key": attachment_key(label), "label": label}
-                                 for label in _lines(form.required_attachments.data)]
-    call.opens_at = paris_to_utc(form.opens_on.data, form.opens_time.data)
-    closes_at = paris_to_utc(form.closes_on.data, form.closes_time.data)
+                                 for label in _lines(data["required_attachments"])]
+    call.opens_at = paris_to_utc(data["opens_on"], data["opens_time"])
+    closes_at = paris_to_utc(data["closes_on"], data["closes_time"])
     if closes_at != call.closes_at:
         call.closes_at = closes_at
         if call.id is not None:
             call_schedule_changed.send(call)
-    _sync_strands(call, [entry.form for entry in form.strands.entries if (entry.form.name.data or "").strip()])
+    _sync_strands(call, [entry for entry in data["strands"] if (entry.get("name") or "").strip()])
 
 
-def _sync_strands(call: Call, entries) -> None:
+def _sync_strands(call: Call, entries: list[dict]) -> None:
     kept = []
     for position, entry in enumerate(entries):
         strand = call.strands[position] if position < len(call.strands) else Strand()
-        strand.name, strand.envelope = entry.name.data.strip(), entry.envelope.data
-        strand.description, strand.position = entry.description.data or "", position
+        strand.name, strand.envelope = entry["name"].strip(), entry["envelope"]
+        strand.description, strand.position = entry.get("description") or "", position
         kept.append(strand)
     removed = [s for s in call.strands if s not in kept and s.id is not None]
     if removed:
-        used = db.session.execute(db.select(Dossier.id).where(Dossier.strand_id.in_([s.id for s in removed]))
-                                  .limit(1)).first()
-        if used:
-            raise CallRefused(_("Un volet retiré est déjà choisi par des dossiers : renommez-le plutôt que de le "
-                                "supprimer."))
+        refusals = [reason for _receiver, reason in strands_removing.send(call, strands=removed) if reason]
+        if refusals:
+            raise CallRefused(" ".join(refusals))
     call.strands = kept
 
 
-def create_call(form) -> Call:
+def create_call(data: dict) -> Call:
     call = Call(state="draft", funders=[], required_attachments=[], eligible_legal_forms=[], eligible_communes=[])
-    apply_form(call, form)
+    update_call(call, data)
     db.session.add(call)
     db.session.flush()
     save_form(call, default_source())
@@ -97,11 +98,18 @@ def publish(call: Call):
         raise CallRefused(_("Cet appel est déjà publié : son workflow est fixé."))
     if call.closes_at is None:
         raise CallRefused(_("Indiquez la date de clôture avant de publier l'appel."))
-    return workflow_operations.open_call(call)
+    return open_call(call)
+
+
+def open_call(call: Call) -> WorkflowVersion:
+    """Publishing pins the workflow as it is now; later edits of the file never reach the call's dossiers."""
+    call.workflow_version = pin_version(load_named(call.workflow_name))
+    call.state = "published"
+    return call.workflow_version
 
 
 def change_state(call: Call, action: str) -> None:
-    source, target = TRANSITIONS[action]
+    source, target = LIFECYCLE[action]
     if call.state != source:
         raise CallRefused(_("Cette action n'est pas possible pour un appel dans cet état."))
     call.state = target

@@ -1,4 +1,4 @@
-"""Calls as the public sees them."""
+"""Reads of calls: as the public sees them, as an administrator lists them, as a choice in a filter."""
 from aap.calls.models import Call
 from aap.core.models import utcnow
 from aap.extensions import db
@@ -19,3 +19,19 @@ def public_calls() -> dict[str, list[Call]]:
             groups["closed"].append(call)
     groups["closed"].reverse()
     return groups
+
+
+NEWEST_FIRST = (Call.year.desc(), Call.title, Call.id)
+
+
+def all_calls() -> list[Call]:
+    """Every call, newest edition first, for the administration."""
+    return db.session.execute(db.select(Call).order_by(*NEWEST_FIRST)).scalars().all()
+
+
+def visible_calls(user) -> list[Call]:
+    """The calls this person may know about (the SQL twin of Call.can("view")), newest first: for choice lists."""
+    query = db.select(Call).order_by(*NEWEST_FIRST)
+    if not (user.is_authenticated and user.is_staff):
+        query = query.where(Call.state != "draft")
+    return db.session.execute(query).scalars().all()

@@ -1,21 +1,19 @@
-"""Calls in the administration: their workflow version, opening, and migration to a newer version."""
+"""Calls in the administration: settings, application form, publication and life cycle."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
-from flask_babel import ngettext
-from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from aap.calls import operations as call_operations
 from aap.calls.forms import ApplicationFormForm, CallForm
 from aap.calls.models import Call
+from aap.calls.queries import all_calls
+from aap.core.signals import dossier_counts_wanted
 from aap.core.formatting import PARIS
 from aap.core.permissions import allow, get_or_404, role
-from aap.dossiers.models import Dossier
 from aap.extensions import db
 from aap.questionnaire.definition import DefinitionError, default_source, parse_source
 from aap.workflow import operations, schema
-from aap.workflow.engine import workflow_of_version
 
 bp = Blueprint("calls", __name__, url_prefix="/admin/appels")
 STATE_LABELS = {"draft": _l("Brouillon"), "published": _l("Publié"), "closed": _l("Clos"), "archived": _l("Archivé")}
@@ -24,8 +22,10 @@ STATE_LABELS = {"draft": _l("Brouillon"), "published": _l("Publié"), "closed": 
 @bp.get("")
 @allow(role("admin"))
 def index():
-    counts = dict(db.session.execute(db.select(Dossier.call_id, db.func.count()).group_by(Dossier.call_id)).all())
-    calls = db.session.execute(db.select(Call).order_by(Call.year.desc(), Call.title)).scalars().all()
+    counts = {}
+    for _receiver, answer in dossier_counts_wanted.send(None):
+        counts.update(answer)
+    calls = all_calls()
     return render_template("calls/admin_index.html", calls=calls, counts=counts, form=FlaskForm(),
                            state_labels=STATE_LABELS)
 
@@ -57,7 +57,7 @@ def _call_form(call=None) -> CallForm:
 def create():
     form = _call_form()
     if form.validate_on_submit():
-        call = call_operations.create_call(form)
+        call = call_operations.create_call(form.data)
         db.session.commit()
         flash(_("L'appel « %(title)s » est créé en brouillon. Publiez-le quand il est prêt.", title=call.title),
               "success")
@@ -74,7 +74,7 @@ def edit(call_id):
         form.workflow_name.data = call.workflow_name
     if form.validate_on_submit():
         try:
-            call_operations.apply_form(call, form)
+            call_operations.update_call(call, form.data)
         except call_operations.CallRefused as refusal:
             db.session.rollback()
             form.strands.errors = [*form.strands.errors, str(refusal)]
@@ -108,7 +108,7 @@ def open_call(call_id):
 @allow(role("admin"))
 def change_state(call_id, action):
     call = get_or_404(Call, call_id, "manage")
-    if action not in call_operations.TRANSITIONS:
+    if action not in call_operations.LIFECYCLE:
         abort(404)
     try:
         call_operations.change_state(call, action)
@@ -119,38 +119,6 @@ def change_state(call_id, action):
     flash(_("L'appel « %(title)s » est maintenant : %(state)s.", title=call.title, state=STATE_LABELS[call.state]),
           "success")
     return redirect(url_for("calls.index"))
-
-
-@bp.route("/<int:call_id>/migration", methods=["GET", "POST"])
-@allow(role("admin"))
-def migrate(call_id):
-    call = get_or_404(Call, call_id, "manage")
-    if call.workflow_version is None:
-        flash(_("Cet appel n'est pas encore publié : il suivra le fichier tel qu'il sera à la publication."), "error")
-        return redirect(url_for("calls.index"))
-    try:
-        latest = operations.load_named(call.workflow_version.name)
-    except schema.InvalidWorkflow as invalid:
-        return render_template("workflow/invalid.html", name=call.workflow_version.name, errors=invalid.errors), 422
-    current = workflow_of_version(call.workflow_version)
-    in_use = operations.call_dossier_states(call)
-    mapping = {state: request.form.get(f"map-{state}") or (state if state in latest.states else "")
-               for state in in_use}
-    problems, form = [], FlaskForm()
-    if latest.digest == call.workflow_version.digest:
-        problems = [_("Le fichier n'a pas changé depuis la publication de l'appel : il n'y a rien à migrer.")]
-    elif form.validate_on_submit():
-        target = operations.snapshot(latest)
-        problems = operations.migration_problems(call, target, mapping)
-        if not problems:
-            migration = operations.migrate_call(call, target, mapping, current_user)
-            db.session.commit()
-            flash(ngettext("%(num)d dossier suit maintenant %(version)s.", "%(num)d dossiers suivent maintenant %(version)s.",
-                           migration.dossier_count, version=str(target)), "success")
-            return redirect(url_for("calls.index"))
-        db.session.rollback()
-    return render_template("calls/migrate.html", call=call, current=current, latest=latest, in_use=in_use,
-                           mapping=mapping, problems=problems, form=form), 400 if problems and request.method == "POST" else 200
 
 
 @bp.route("/<int:call_id>/formulaire", methods=["GET", "POST"])

@@ -2,10 +2,13 @@
 import functools
 
 from flask import Flask, has_app_context
+from werkzeug.utils import import_string
 
 from aap.extensions import db
 
 _bound_app: Flask | None = None
+#: what a plain `rq worker` process builds its app with, the first time it runs one of our jobs
+APP_FACTORY = "aap:create_app"
 
 
 def bind_app(app: Flask) -> None:
@@ -17,9 +20,8 @@ def bind_app(app: Flask) -> None:
 def _job_app() -> Flask:
     global _bound_app
     if _bound_app is None:
-        from aap import create_app
-
-        _bound_app = create_app()
+        # named, not imported: the factory loads every domain, and the domains' jobs import this module
+        _bound_app = import_string(APP_FACTORY)()
     return _bound_app
 
 

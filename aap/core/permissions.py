@@ -8,8 +8,6 @@ from aap.extensions import db, login_manager
 
 Rule = Callable[[object], bool]
 
-#: Roles whose holders see other people's data and so must use two-factor authentication.
-TWO_FACTOR_ROLES = frozenset({"admin", "instructor", "reviewer", "committee", "funder"})
 #: Endpoints reachable while a staff account still has to set up two-factor authentication.
 ENROLMENT_ENDPOINTS = frozenset({"auth.logout", "auth.enrol_totp", "core.accessibility", "core.set_language"})
 

@@ -1,6 +1,7 @@
 """Redis and RQ: embedded Redis in development, jobs enqueued only after the commit succeeds."""
 import logging
 import os
+from datetime import timedelta
 
 import redis
 from flask import Flask, current_app
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "aap"
+TICK_SECONDS = 60
+TICK_JOB_ID = "aap-periodic-tick"
 _PENDING = "aap_pending_jobs"
 
 
@@ -79,8 +82,6 @@ def _batched(jobs: list) -> list:
 
 def _ensure_tick() -> None:
     """Keep the periodic sweep scheduled even when only plain `rq worker` processes run."""
-    from aap.workflow.timers import schedule_tick
-
     try:
         schedule_tick(get_queue())
     except redis.RedisError:
@@ -91,3 +92,12 @@ def _ensure_tick() -> None:
 def _forget_pending(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_PENDING, None)
+
+
+def schedule_tick(queue: Queue) -> None:
+    """One pending tick at a time, shared by every worker; an already scheduled tick is never pushed back."""
+    if queue.connection.zscore(queue.scheduled_job_registry.key, TICK_JOB_ID) is not None:
+        return
+    if queue.connection.set("aap:tick-lock", "1", nx=True, ex=TICK_SECONDS - 5):
+        # named, not imported: the tick runs the domains' sweeps, which import this module
+        queue.enqueue_in(timedelta(seconds=TICK_SECONDS), "aap.core.periodic.periodic_tick", job_id=TICK_JOB_ID)

@@ -7,5 +7,10 @@ _signals = Namespace()
 dossier_started = _signals.signal("dossier-started")
 #: a call's dates or state changed (sender: the call)
 call_schedule_changed = _signals.signal("call-schedule-changed")
-#: a workflow transition was applied (sender: the dossier; `workflow` and `transition` given)
+#: a workflow transition was applied (sender: the dossier; `workflow`, `transition` and `from_state` given)
 transition_applied = _signals.signal("transition-applied")
+#: strands are about to be removed from a call (sender: the call; `strands` given); a receiver answers
+#: with the reason in French to refuse, or None
+strands_removing = _signals.signal("strands-removing")
+#: the admin list of calls asks how many dossiers each call has (sender: None); receivers answer {call_id: n}
+dossier_counts_wanted = _signals.signal("dossier-counts-wanted")

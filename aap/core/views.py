@@ -10,15 +10,6 @@ from aap.extensions import db
 bp = Blueprint("core", __name__)
 
 
-@bp.get("/")
-@allow(public)
-def home():
-    from aap.calls.queries import public_calls
-    from aap.core.models import utcnow
-
-    return render_template("core/home.html", groups=public_calls(), now=utcnow())
-
-
 @bp.get("/accessibilite")
 @allow(public)
 def accessibility():
@@ -37,7 +28,7 @@ def set_language():
     target = request.form.get("next", "")
     # only a path on this site, never an absolute URL given by the visitor
     if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.home")
+        target = url_for("public_calls.home")
     return redirect(target)
 
 

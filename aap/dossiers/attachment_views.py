@@ -9,7 +9,6 @@ from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import UploadRefused, download_response, storage
 from aap.dossiers.attachments import OTHER, Attachment, attach
 from aap.dossiers.models import Dossier
-from aap.dossiers.views import bp
 from aap.extensions import db
 
 
@@ -21,7 +20,6 @@ def _kinds(dossier) -> dict[str, str]:
     return {**{piece["key"]: piece["label"] for piece in dossier.pieces()}, OTHER: _("Autre pièce")}
 
 
-@bp.post("/<int:dossier_id>/pieces")
 @allow(signed_in)
 def upload(dossier_id):
     dossier = get_or_404(Dossier, dossier_id, "edit")
@@ -46,14 +44,12 @@ def upload(dossier_id):
     return redirect(target)
 
 
-@bp.get("/<int:dossier_id>/pieces/<int:attachment_id>")
 @allow(signed_in)
 def download(dossier_id, attachment_id):
     attachment = get_or_404(Attachment, attachment_id, dossier_id=dossier_id)
     return download_response(attachment.storage_key, attachment.content_type, attachment.name)
 
 
-@bp.post("/<int:dossier_id>/pieces/<int:attachment_id>/supprimer")
 @allow(signed_in)
 def remove(dossier_id, attachment_id):
     attachment = get_or_404(Attachment, attachment_id, "edit", dossier_id=dossier_id)

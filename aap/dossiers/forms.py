@@ -1,13 +1,22 @@
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from decimal import Decimal
 from functools import lru_cache
 
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from aap.core.formatting import money
+from aap.dossiers.messages import MAX_BODY
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Votre message"), render_kw={"rows": 4},
+                         validators=[DataRequired(_l("Écrivez votre message avant de l'envoyer.")),
+                                     Length(max=MAX_BODY, message=_l("Le message dépasse 10 000 caractères."))])
+    file = FileField(_l("Pièce jointe (facultatif)"),
+                     description=_l("PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX, 10 Mo au plus."))
 
 
 class TransitionForm(FlaskForm):

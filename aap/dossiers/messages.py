@@ -4,8 +4,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aap.core.urls import external_url
 from aap.core.models import UTCDateTime, utcnow
+from aap.dossiers.access import access
+from aap.dossiers.notifications import recipients
 from aap.extensions import db
+from aap.notifications.operations import notify
 
 MAX_BODY = 10000
 
@@ -30,24 +34,10 @@ class Message(db.Model):
     dossier = relationship("Dossier")
 
     def can(self, action: str, user) -> bool:
-        return can_use_thread(self.dossier, user)
-
-
-def can_use_thread(dossier, user) -> bool:
-    """The holders and the instruction team; committee members and funders do not see the exchanges."""
-    return user.is_authenticated and (user.is_staff or dossier.organisation.is_member(user))
-
-
-def thread(dossier) -> list[Message]:
-    return list(db.session.execute(db.select(Message).where(Message.dossier_id == dossier.id)
-                                   .order_by(Message.created_at, Message.id)).scalars())
+        return action == "view" and access(user, self.dossier).thread
 
 
 def post_message(dossier, author, body: str, stored=None) -> Message:
-    from aap.auth.operations import external_url
-    from aap.dossiers.notifications import recipients
-    from aap.notifications.operations import notify
-
     message = Message(dossier_id=dossier.id, author_id=author.id, from_staff=author.is_staff, body=body.strip())
     if stored is not None:
         message.file_key, message.file_name, message.file_size = stored.key, stored.name, stored.size

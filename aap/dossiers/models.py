@@ -7,7 +7,9 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import TimestampMixin, UTCDateTime
+from aap.dossiers.access import access
 from aap.extensions import db
+from aap.questionnaire.completeness import missing_answers
 
 
 class Dossier(TimestampMixin, db.Model):
@@ -26,7 +28,7 @@ class Dossier(TimestampMixin, db.Model):
     form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id"))
     #: answers to the application form, by field key
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: the workflow snapshot this dossier follows; it never changes but by an explicit migration
+    #: the pinned workflow version this dossier follows; it changes only by an explicit migration
     workflow_version_id: Mapped[int] = mapped_column(ForeignKey("workflow_versions.id"))
     state_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: when the current state's timeout fires, if it has one
@@ -60,8 +62,6 @@ class Dossier(TimestampMixin, db.Model):
             missing.append((_l("description du projet"), "#summary"))
         if not self.requested_amount:
             missing.append((_l("montant demandé"), "#requested_amount"))
-        from aap.questionnaire.completeness import missing_answers
-
         missing += missing_answers(self)
         given = {attachment.kind for attachment in self.attachments}
         for piece in self.pieces():
@@ -79,13 +79,7 @@ class Dossier(TimestampMixin, db.Model):
         return pieces
 
     def can(self, action: str, user) -> bool:
-        if not user.is_authenticated:
-            return False
-        if action == "view":
-            return (user.is_staff or self.organisation.is_member(user)
-                    or any(user.has_role(role, self.call_id) for role in ("reviewer", "committee", "funder")))
-        if action == "edit":
-            from aap.workflow.engine import roles_of, workflow_of
+        return access(user, self).allows(action)
 
-            return bool(roles_of(user, self) & set(workflow_of(self).states[self.state].editable_by))
-        return False
+    def workflow_roles(self, user) -> frozenset[str]:
+        return access(user, self).roles

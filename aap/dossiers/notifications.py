@@ -1,22 +1,22 @@
 """Who a workflow's `notify` effect writes to, and what the mail says."""
 from aap.auth.models import RoleGrant, User
-from aap.auth.operations import external_url
+from aap.core.urls import external_url
+from aap.core.roles import GLOBAL_ROLES, RECIPIENT_ROLES
 from aap.extensions import db
 from aap.notifications.events import event_for_template
 from aap.notifications.operations import notify
 
-GLOBAL = {"instructors": "instructor", "admins": "admin"}
-PER_CALL = {"reviewers": "reviewer", "committee": "committee", "funders": "funder"}
 
 
 def recipients(dossier, to: str) -> list[User]:
     if to == "holder":
         return [membership.user for membership in dossier.organisation.memberships if membership.user.active]
-    query = db.select(User).join(RoleGrant).where(User.active.is_(True))
-    if to in GLOBAL:
-        query = query.where(RoleGrant.role == GLOBAL[to], RoleGrant.call_id.is_(None))
+    role = RECIPIENT_ROLES[to]
+    query = db.select(User).join(RoleGrant).where(User.active.is_(True), RoleGrant.role == role)
+    if role in GLOBAL_ROLES:
+        query = query.where(RoleGrant.call_id.is_(None))
     else:
-        query = query.where(RoleGrant.role == PER_CALL[to], RoleGrant.call_id == dossier.call_id)
+        query = query.where(RoleGrant.call_id == dossier.call_id)
     return list(db.session.execute(query.distinct()).scalars())
 
 

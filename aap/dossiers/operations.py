@@ -1,5 +1,13 @@
 """Every write of the dossiers domain; nothing here commits."""
+from flask_babel import gettext as _
+
+from aap.core.models import utcnow
+from aap.core.signals import dossier_started
 from aap.dossiers.models import Dossier
+from aap.extensions import db
+from aap.questionnaire.forms import field_name, to_answer
+from aap.workflow import audit
+from aap.workflow.engine import workflow_of_version
 
 DRAFT_FIELDS = ("title", "summary", "requested_amount", "strand_id")
 
@@ -10,8 +18,6 @@ def save_draft(dossier: Dossier, data: dict) -> None:
         value = data.get(name)
         setattr(dossier, name, value.strip() if isinstance(value, str) else value)
     if dossier.form_version is not None:
-        from aap.questionnaire.forms import field_name, to_answer
-
         answers = {}
         for field in dossier.form_version.definition.fields():
             if field_name(field.key) in data:
@@ -19,3 +25,28 @@ def save_draft(dossier: Dossier, data: dict) -> None:
                 if value not in (None, {}):
                     answers[field.key] = value.strip() if isinstance(value, str) else value
         dossier.answers = answers
+
+
+def start_dossier(call, organisation, user, now=None, **fields) -> Dossier:
+    """The holder's first step: an empty draft of this organisation for this call, in the call's workflow."""
+    if call.workflow_version is None:
+        raise ValueError("the call has not been opened")
+    workflow = workflow_of_version(call.workflow_version)
+    now = now or utcnow()
+    dossier = Dossier(call=call, organisation=organisation, workflow_version=call.workflow_version,
+                      form_version_id=call.form_version_id, answers={}, state=workflow.initial,
+                      state_entered_at=now, **fields)
+    db.session.add(dossier)
+    db.session.flush()
+    audit.append(dossier, transition="create", from_state=None, to_state=workflow.initial, actor=user, at=now)
+    dossier_started.send(dossier)
+    return dossier
+
+
+def refuse_removing_used_strands(call, strands, **ignored) -> str | None:
+    """Receiver of strands_removing: a strand that dossiers chose cannot go."""
+    used = db.session.execute(db.select(Dossier.id).where(Dossier.strand_id.in_([s.id for s in strands]))
+                              .limit(1)).first()
+    if used:
+        return _("Un volet retiré est déjà choisi par des dossiers : renommez-le plutôt que de le supprimer.")
+    return None

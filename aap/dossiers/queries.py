@@ -2,23 +2,20 @@
 from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
-from aap.auth.models import RoleGrant
 from aap.core.text import contains_pattern
+from aap.dossiers.access import visible_condition
+from aap.dossiers.messages import Message
 from aap.dossiers.models import Dossier
+from aap.dossiers.receipts import Receipt
 from aap.extensions import db
-from aap.organisations.models import Membership, Organisation
+from aap.workflow.models import AuditRecord
+from aap.organisations.models import Organisation
 
 SORTS = {"id": Dossier.id, "title": Dossier.title, "state": Dossier.state, "updated": Dossier.state_entered_at}
 
 
 def visible_dossiers(user):
-    query = db.select(Dossier)
-    if user.is_staff:
-        return query
-    member_of = db.select(Membership.organisation_id).where(Membership.user_id == user.id)
-    call_roles = db.select(RoleGrant.call_id).where(RoleGrant.user_id == user.id,
-                                                   RoleGrant.role.in_(("reviewer", "committee", "funder")))
-    return query.where(or_(Dossier.organisation_id.in_(member_of), Dossier.call_id.in_(call_roles)))
+    return db.select(Dossier).where(visible_condition(user, Dossier))
 
 
 def dossiers_page(user, search="", call_id=None, state="", sort="updated", descending=True, page=1):
@@ -35,3 +32,23 @@ def dossiers_page(user, search="", call_id=None, state="", sort="updated", desce
     column = SORTS.get(sort, Dossier.state_entered_at)
     query = query.order_by(column.desc() if descending else column.asc(), Dossier.id.desc())
     return db.paginate(query, page=page, per_page=50, error_out=False)
+
+
+def thread_of(dossier) -> list[Message]:
+    return list(db.session.execute(db.select(Message).where(Message.dossier_id == dossier.id)
+                                   .order_by(Message.created_at, Message.id)).scalars())
+
+
+def receipts_of(dossier) -> list[Receipt]:
+    return db.session.execute(db.select(Receipt).where(Receipt.dossier_id == dossier.id)
+                              .order_by(Receipt.sequence.desc())).scalars().all()
+
+
+def audit_record(dossier, sequence: int) -> AuditRecord | None:
+    return db.session.execute(db.select(AuditRecord).where(AuditRecord.dossier_id == dossier.id,
+                                                           AuditRecord.sequence == sequence)).scalar_one_or_none()
+
+
+def dossier_counts_by_call(sender=None, **ignored) -> dict[int, int]:
+    """Receiver of dossier_counts_wanted: the number of dossiers of every call, in one query."""
+    return dict(db.session.execute(db.select(Dossier.call_id, db.func.count()).group_by(Dossier.call_id)).all())

@@ -55,7 +55,7 @@ def next_reference(year: int) -> str:
     raise RuntimeError("no reference counter")
 
 
-def snapshot(dossier) -> dict:
+def submitted_content(dossier) -> dict:
     organisation = dossier.organisation
     return {
         "reference": dossier.reference, "call": str(dossier.call), "organisation": organisation.name,
@@ -76,7 +76,7 @@ def issue_receipt(context) -> None:
     dossier = context.dossier
     if not dossier.reference:
         dossier.reference = next_reference(dossier.call.year)
-    content = {**snapshot(dossier), "submitted_at": context.now.isoformat(timespec="seconds")}
+    content = {**submitted_content(dossier), "submitted_at": context.now.isoformat(timespec="seconds")}
     context.receipt = Receipt(dossier_id=dossier.id, reference=dossier.reference, sequence=context.record.sequence,
                               issued_at=context.now, checksum=checksum(content), content=content)
     db.session.add(context.receipt)

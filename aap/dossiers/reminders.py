@@ -2,24 +2,21 @@
 from datetime import timedelta
 
 from aap.core.models import utcnow
-from aap.core.signals import call_schedule_changed, dossier_started
+from aap.dossiers.models import Dossier
+from aap.dossiers.notifications import remind_holders
 from aap.extensions import db
 from aap.notifications.reminders import plan, plan_many, reminder_kind
+from aap.workflow.engine import workflow_of
 
 DRAFT = "draft_reminder"
 
 
 def is_unsubmitted(dossier) -> bool:
-    from aap.workflow.engine import workflow_of
-
     return dossier.reference is None and dossier.state == workflow_of(dossier).initial
 
 
 @reminder_kind(DRAFT, {"7d": timedelta(days=7), "1d": timedelta(days=1)})
 def send_draft_reminder(dossier_id: int, offset: str) -> bool:
-    from aap.dossiers.models import Dossier
-    from aap.dossiers.notifications import remind_holders
-
     dossier = db.session.get(Dossier, dossier_id)
     if dossier is None or not is_unsubmitted(dossier) or not dossier.call.is_open(utcnow()):
         return False
@@ -27,15 +24,13 @@ def send_draft_reminder(dossier_id: int, offset: str) -> bool:
     return True
 
 
-@dossier_started.connect
-def _plan_for_new_draft(dossier, **_):
+def plan_for_new_draft(dossier, **_):
+    """Receiver of dossier_started."""
     plan(DRAFT, dossier.id, dossier.call.closes_at)
 
 
-@call_schedule_changed.connect
-def _replan_for_call(call, **_):
-    from aap.dossiers.models import Dossier
-
+def replan_for_call(call, **_):
+    """Receiver of call_schedule_changed: the drafts' reminders follow the call's closing date."""
     drafts = db.session.execute(db.select(Dossier).where(Dossier.call_id == call.id,
                                                          Dossier.reference.is_(None))).scalars()
     closes_at = call.closes_at if call.state == "published" else None

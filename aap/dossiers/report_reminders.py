@@ -7,9 +7,11 @@ import calendar
 from datetime import date, datetime, time, timedelta
 
 from aap.core.formatting import PARIS
-from aap.core.signals import transition_applied
+from aap.dossiers.models import Dossier
+from aap.dossiers.notifications import remind_holders
 from aap.extensions import db
 from aap.notifications.reminders import plan, reminder_kind
+from aap.workflow.engine import workflow_of
 
 FINAL_REPORT = "final_report_due"
 SUBMIT_REPORT = "submit_report"
@@ -24,8 +26,6 @@ def add_months(day: date, months: int) -> date:
 
 def report_due(dossier) -> datetime | None:
     """9:00 Paris time on the due day, or None if no report is awaited from this dossier now."""
-    from aap.workflow.engine import workflow_of
-
     awaited = any(t.name == SUBMIT_REPORT for t in workflow_of(dossier).transitions_from(dossier.state))
     try:
         end = date.fromisoformat(str((dossier.answers or {}).get("end_date", "")))
@@ -38,9 +38,6 @@ def report_due(dossier) -> datetime | None:
 
 @reminder_kind(FINAL_REPORT, {"30d": timedelta(days=30), "0d": timedelta(0)})
 def send_report_reminder(dossier_id: int, offset: str) -> bool:
-    from aap.dossiers.models import Dossier
-    from aap.dossiers.notifications import remind_holders
-
     dossier = db.session.get(Dossier, dossier_id)
     due = report_due(dossier) if dossier is not None else None
     if due is None:
@@ -49,6 +46,6 @@ def send_report_reminder(dossier_id: int, offset: str) -> bool:
     return True
 
 
-@transition_applied.connect
-def _plan_after_transition(dossier, **_):
+def plan_after_transition(dossier, **_):
+    """Receiver of transition_applied."""
     plan(FINAL_REPORT, dossier.id, report_due(dossier))

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from aap.extensions import db
-from aap.workflow.engine import roles_of, workflow_of
+from aap.dossiers.access import access
+from aap.workflow.engine import workflow_of
 from aap.workflow.models import AuditRecord
 
 SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvelle version du workflow")}
@@ -28,7 +29,7 @@ class Entry:
 
 def timeline(dossier, viewer) -> list[Entry]:
     workflow = workflow_of(dossier)
-    staff_view = bool(roles_of(viewer, dossier) - {"holder"})
+    staff_view = access(viewer, dossier).staff_view
     query = db.select(AuditRecord).where(AuditRecord.dossier_id == dossier.id).order_by(AuditRecord.sequence.desc())
     if not staff_view:
         query = query.where(AuditRecord.holder_visible.is_(True))

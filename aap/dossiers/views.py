@@ -1,28 +1,28 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from aap.calls.models import Call
+from aap.calls.queries import visible_calls
 from aap.core.listing import requested_sort
 from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import UploadRefused, download_response, storage
 from aap.dossiers import operations as dossier_operations
-from aap.dossiers.forms import TransitionForm, dossier_form
+from aap.dossiers.access import access
+from aap.dossiers.forms import MessageForm, TransitionForm, dossier_form
 from aap.dossiers.models import Dossier
-from aap.dossiers.queries import SORTS, dossiers_page
+from aap.dossiers.queries import SORTS, audit_record, dossiers_page, receipts_of, thread_of
 from aap.dossiers.receipts import Receipt
 from aap.dossiers.timeline import timeline
 from aap.extensions import db
+from aap.questionnaire.budget import CHARGES, PRODUITS, totals
 from aap.workflow import engine
-from aap.workflow.models import AuditRecord
+from aap.workflow.diagram import render_svg
 
-bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 REFUSAL_STATUS = {"unknown": 404, "forbidden": 403, "missing": 400, "invalid": 400, "guard": 409,
                   "wrong_state": 409, "already_done": 409, "stale": 409, "conflict": 409}
 
 
-@bp.get("")
 @allow(signed_in)
 def index():
     args = request.args
@@ -30,7 +30,7 @@ def index():
     page = dossiers_page(current_user, search=args.get("q", ""), call_id=args.get("appel", type=int),
                          state=args.get("etat", ""), sort=sort, descending=descending,
                          page=args.get("page", 1, type=int))
-    calls = db.session.execute(db.select(Call).order_by(Call.year.desc(), Call.title)).scalars().all()
+    calls = visible_calls(current_user)
     chosen = next((call for call in calls if call.id == args.get("appel", type=int)), None)
     states = []
     if chosen is not None and chosen.workflow_version is not None:
@@ -41,32 +41,24 @@ def index():
 
 
 def render_dossier(dossier, forms=None, status=200, message_form=None):
-    from aap.dossiers.message_views import MessageForm
-    from aap.dossiers.messages import can_use_thread, thread
-    from aap.workflow.diagram import render_svg
-
-    workflow = engine.workflow_of(dossier)
+    workflow, rights = engine.workflow_of(dossier), access(current_user, dossier)
     options = engine.available(dossier, current_user)
     forms = forms or {}
     for option in options:
         forms.setdefault(option.transition.name, TransitionForm(prefix=option.transition.name,
                                                                 version=dossier.lock_version))
-    receipts = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == dossier.id)
-                                  .order_by(Receipt.sequence.desc())).scalars().all()
     return render_template("dossiers/show.html", dossier=dossier, workflow=workflow, options=options, forms=forms,
-                           receipts=receipts, messages=thread(dossier) if can_use_thread(dossier, current_user) else None,
+                           receipts=receipts_of(dossier), messages=thread_of(dossier) if rights.thread else None,
                            message_form=message_form or MessageForm(prefix="message"),
                            entries=timeline(dossier, current_user), diagram=render_svg(workflow, dossier.state),
-                           staff_view=bool(engine.roles_of(current_user, dossier) - {"holder"})), status
+                           access=rights), status
 
 
-@bp.get("/<int:dossier_id>")
 @allow(signed_in)
 def show(dossier_id):
     return render_dossier(get_or_404(Dossier, dossier_id))
 
 
-@bp.route("/<int:dossier_id>/modifier", methods=["GET", "POST"])
 @allow(signed_in)
 def edit(dossier_id):
     dossier = get_or_404(Dossier, dossier_id, "edit")
@@ -83,15 +75,12 @@ def edit(dossier_id):
             db.session.commit()
             flash(_("Brouillon enregistré. Vous pouvez y revenir à tout moment."), "success")
             return redirect(url_for("dossiers.show", dossier_id=dossier.id))
-    from aap.questionnaire.budget import CHARGES, PRODUITS, totals
-
     return render_template("dossiers/edit.html", dossier=dossier, form=form, budget_charges=CHARGES,
                            budget_produits=PRODUITS, budget_totals=lambda value: totals(value or {})), \
         409 if form.form_errors else \
         (400 if form.errors else 200)
 
 
-@bp.post("/<int:dossier_id>/actions/<name>")
 @allow(signed_in)
 def act(dossier_id, name):
     dossier = get_or_404(Dossier, dossier_id)
@@ -103,7 +92,7 @@ def act(dossier_id, name):
         expected = int(form.version.data) if (form.version.data or "").isdigit() else None
         if not form.validate():
             raise engine.TransitionRefused(_("Le formulaire contient une erreur."), "invalid")
-        record = engine.apply(dossier.id, name, current_user, data, expected_version=expected)
+        record = engine.apply_transition(dossier.id, name, current_user, data, expected_version=expected)
         db.session.commit()
     except (engine.TransitionRefused, UploadRefused) as refusal:
         db.session.rollback()
@@ -124,21 +113,18 @@ def act(dossier_id, name):
     return redirect(url_for("dossiers.show", dossier_id=dossier.id))
 
 
-@bp.get("/<int:dossier_id>/accuses/<int:receipt_id>.pdf")
 @allow(signed_in)
 def receipt_pdf(dossier_id, receipt_id):
     receipt = get_or_404(Receipt, receipt_id, dossier_id=dossier_id)
     return pdf_response("dossiers/receipt_pdf.html", f"accuse-{receipt.reference}.pdf", receipt=receipt)
 
 
-@bp.get("/<int:dossier_id>/journal/<int:sequence>/fichier")
 @allow(signed_in)
 def record_file(dossier_id, sequence):
     dossier = get_or_404(Dossier, dossier_id)
-    record = db.session.execute(db.select(AuditRecord).where(AuditRecord.dossier_id == dossier.id,
-                                                             AuditRecord.sequence == sequence)).scalar_one_or_none()
-    staff_view = bool(engine.roles_of(current_user, dossier) - {"holder"})
-    if record is None or "file" not in record.payload or not (record.holder_visible or staff_view):
+    record = audit_record(dossier, sequence)
+    if record is None or "file" not in record.payload or not (record.holder_visible
+                                                              or access(current_user, dossier).staff_view):
         abort(404)
     stored = record.payload["file"]
     return download_response(stored["key"], stored["content_type"], stored["name"])

@@ -3,6 +3,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from aap.core.roles import CALL_ROLES
+
 
 @dataclass(frozen=True)
 class Event:
@@ -40,6 +42,6 @@ def events_for(user) -> list[Event]:
     audiences = {"holder"}
     if user.is_staff:
         audiences.add("staff")
-    if user.roles() & {"reviewer", "committee", "funder"}:
+    if user.roles() & set(CALL_ROLES):
         audiences.add("partner")
     return [event for event in EVENTS.values() if audiences & set(event.audience)]

@@ -9,7 +9,7 @@ from aap.extensions import csrf, db
 from aap.notifications import operations
 from aap.notifications.events import EVENTS, events_for
 from aap.notifications.forms import preferences_form
-from aap.notifications.models import BulkMessage, Notification, NotificationPreference
+from aap.notifications.models import Notification, NotificationPreference
 from aap.notifications.unsubscribe import UnsubscribeError, read_unsubscribe_token
 
 bp = Blueprint("inbox", __name__, url_prefix="/notifications")
@@ -52,14 +52,6 @@ def follow(notification_id):
     if not (notification.link or "").startswith(current_app.config["PUBLIC_URL"] + "/"):
         return redirect(url_for("inbox.index"))
     return redirect(notification.link)
-
-
-@bp.get("/messages/<int:message_id>")
-@allow(signed_in)
-def announcement(message_id):
-    """A bulk message as its recipients read it, whatever their mail preference."""
-    message = get_or_404(BulkMessage, message_id)
-    return render_template("notifications/announcement.html", message=message)
 
 
 @bp.route("/desabonnement/<token>", methods=["GET", "POST"])

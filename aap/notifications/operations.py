@@ -3,13 +3,17 @@ from datetime import date, datetime, time
 
 from flask_babel import force_locale
 
+from aap.auth.models import User
 from aap.core.formatting import PARIS
 from aap.core.models import utcnow
+from aap.core.urls import external_url
 from aap.extensions import db
-from aap.notifications.context import encode
+from aap.mail.context import encode
 from aap.notifications.events import EVENTS
-from aap.notifications.mail import queue_mail, render_subject
-from aap.notifications.models import CHANNELS, Mail, Notification, NotificationPreference
+from aap.mail.outbox import queue_mail
+from aap.mail.rendering import render_subject
+from aap.mail.models import Mail
+from aap.notifications.models import CHANNELS, Notification, NotificationPreference
 from aap.notifications.unsubscribe import unsubscribe_url
 
 #: the daily digest leaves after this local time
@@ -86,9 +90,6 @@ def digest_day(now: datetime) -> str | None:
 
 def queue_digests(now: datetime | None = None) -> int:
     """Write today's digest for everyone with notifications waiting for it; at most one per person and day."""
-    from aap.auth.models import User
-    from aap.auth.operations import external_url
-
     now = now or utcnow()
     day = digest_day(now)
     if day is None:

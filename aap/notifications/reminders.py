@@ -28,11 +28,17 @@ KINDS: dict[str, ReminderKind] = {}
 
 
 def reminder_kind(name: str, offsets: dict[str, timedelta]):
-    def register(send):
-        KINDS[name] = ReminderKind(name, offsets, send)
+    """Describe a reminder's sending function; the domain that owns it lists it, the factory registers it."""
+    def describe(send):
+        send.reminder_kind = ReminderKind(name, offsets, send)
         return send
 
-    return register
+    return describe
+
+
+def register_kinds(senders) -> None:
+    for send in senders:
+        KINDS[send.reminder_kind.name] = send.reminder_kind
 
 
 def plan(kind: str, subject_id: int, date: datetime | None, now: datetime | None = None) -> None:

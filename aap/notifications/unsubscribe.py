@@ -3,6 +3,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from aap.auth.models import User
+from aap.core.urls import external_url
 from aap.extensions import db
 from aap.notifications.events import EVENTS, Event
 
@@ -20,8 +22,6 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def unsubscribe_url(user, event: str) -> str | None:
     """The link that switches this event's mails off for this person; none for essential events."""
-    from aap.auth.operations import external_url
-
     if EVENTS[event].essential:
         return None
     return external_url("inbox.unsubscribe", token=_serializer().dumps({"u": user.id, "e": event}))
@@ -29,8 +29,6 @@ def unsubscribe_url(user, event: str) -> str | None:
 
 def read_unsubscribe_token(token: str):
     """The account and the event a link names, or UnsubscribeError with the reason in French."""
-    from aap.auth.models import User
-
     try:
         data = _serializer().loads(token, max_age=MAX_AGE)
     except SignatureExpired:

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from aap.core.models import utcnow
 from aap.extensions import db
-from aap.notifications.mail import queue_mail
+from aap.mail.outbox import queue_mail
 from aap.organisations.models import Membership, Organisation, OrganisationInvitation
 
 INVITATION_DAYS = 14

@@ -39,3 +39,9 @@ def filtered_organisations(user, search: str = "", legal_form: str = "", commune
         query = query.where(Organisation.commune_insee == commune)
     column = SORTS.get(sort, Organisation.name)
     return query.order_by(column.desc() if descending else column.asc(), Organisation.id)
+
+
+def organisations_of(user) -> list[Organisation]:
+    """The organisations this person belongs to, by name."""
+    return db.session.execute(db.select(Organisation).join(Membership).where(Membership.user_id == user.id)
+                              .order_by(Organisation.name)).scalars().all()

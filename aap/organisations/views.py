@@ -2,7 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from aap.auth.operations import external_url
+from aap.core.urls import external_url
 from aap.core.models import utcnow
 from aap.core.exports import csv_response
 from aap.core.permissions import allow, get_or_404, role, signed_in

@@ -7,7 +7,7 @@ from wtforms import (DateField, DecimalField, Form, FormField, RadioField, Selec
                      TextAreaField)
 from wtforms.validators import Length, NumberRange, Optional
 
-from aap.calls.forms import MultiCheckboxField
+from aap.core.fields import MultiCheckboxField
 from aap.organisations.communes import current_communes
 from aap.questionnaire.budget import CHARGES, PRODUITS
 

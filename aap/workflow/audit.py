@@ -4,10 +4,11 @@ import json
 from dataclasses import dataclass
 from datetime import timezone
 
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import lazyload
 
 from aap.extensions import db
 from aap.workflow.models import AuditRecord
+from aap.workflow.subject import subject_model
 
 GENESIS = "0" * 64
 
@@ -67,13 +68,11 @@ def verify_dossier(dossier, records: list[AuditRecord]) -> list[AuditProblem]:
 
 def verify_all(batch_size: int = 500) -> tuple[int, list[AuditProblem]]:
     """Check every dossier's chain; reads dossiers and records in batches, not one query per dossier."""
-    from aap.dossiers.models import Dossier
-
+    model = subject_model()
     problems, checked, last_id = [], 0, 0
     while True:
-        dossiers = list(db.session.execute(db.select(Dossier).where(Dossier.id > last_id)
-                                           .options(noload(Dossier.attachments))
-                                           .order_by(Dossier.id).limit(batch_size)).scalars())
+        dossiers = list(db.session.execute(db.select(model).where(model.id > last_id).options(lazyload("*"))
+                                           .order_by(model.id).limit(batch_size)).scalars())
         if not dossiers:
             return checked, problems
         ids = [d.id for d in dossiers]

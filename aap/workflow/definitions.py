@@ -3,7 +3,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-KNOWN_ROLES = ("holder", "instructor", "reviewer", "committee", "admin", "funder")
 REQUIREMENTS = ("comment", "amount", "file")
 SYSTEM = "system"
 

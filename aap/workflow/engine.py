@@ -1,4 +1,4 @@
-"""available() and apply(): the state machine of a dossier, with roles, guards, requirements and audit."""
+"""available() and apply_transition(): the state machine of a dossier, with roles, guards, requirements and audit."""
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -12,14 +12,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from aap.core.formatting import date_time as format_paris
 from aap.core.models import utcnow
 from aap.core.signals import transition_applied
-from aap.core.queue import enqueue_after_commit
-from aap.dossiers.models import Dossier
 from aap.extensions import db
 from aap.workflow import audit, schema
 from aap.workflow.context import TransitionContext
 from aap.workflow.definitions import SYSTEM, Transition, Workflow
 from aap.workflow.models import AuditRecord
 from aap.workflow.registry import EFFECTS, GUARDS
+from aap.workflow.subject import WorkflowSubject, subject_model
 
 MAX_COMMENT = 5000
 MAX_AMOUNT = Decimal("1000000000")
@@ -52,22 +51,18 @@ def workflow_of_version(version) -> Workflow:
     return _parse(version.digest, version.source)
 
 
-def workflow_of(dossier: Dossier) -> Workflow:
+def workflow_of(dossier: WorkflowSubject) -> Workflow:
     return workflow_of_version(dossier.workflow_version)
 
 
-def roles_of(user, dossier: Dossier) -> set[str]:
+def roles_of(user, dossier: WorkflowSubject) -> frozenset[str]:
+    """The roles a transition is checked against: the subject's answer, or "system" for the timers."""
     if user is None:
-        return {SYSTEM}
-    if not user.is_authenticated:
-        return set()
-    roles = {grant.role for grant in user.grants if grant.call_id in (None, dossier.call_id)}
-    if dossier.organisation.is_member(user):
-        roles.add("holder")
-    return roles
+        return frozenset({SYSTEM})
+    return dossier.workflow_roles(user)
 
 
-def available(dossier: Dossier, user, now: datetime | None = None) -> list[Option]:
+def available(dossier: WorkflowSubject, user, now: datetime | None = None) -> list[Option]:
     """Transitions this user may see now; those blocked by a guard carry the reasons why."""
     workflow, roles, now = workflow_of(dossier), roles_of(user, dossier), now or utcnow()
     options = []
@@ -78,9 +73,10 @@ def available(dossier: Dossier, user, now: datetime | None = None) -> list[Optio
     return options
 
 
-def lock(dossier_id: int) -> Dossier:
+def lock(dossier_id: int) -> WorkflowSubject:
     """Row lock on PostgreSQL; on SQLite the version column refuses a concurrent write at flush."""
-    query = db.select(Dossier).where(Dossier.id == dossier_id).execution_options(populate_existing=True)
+    model = subject_model()
+    query = db.select(model).where(model.id == dossier_id).execution_options(populate_existing=True)
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     dossier = db.session.execute(query).scalar_one_or_none()
@@ -93,7 +89,7 @@ CONFLICT = _l("Une autre personne vient d'agir sur ce dossier : rien n'a été f
               "Rechargez la page pour voir son état actuel.")
 
 
-def apply(dossier_id: int, name: str, user, data: dict | None = None, expected_version: int | None = None,
+def apply_transition(dossier_id: int, name: str, user, data: dict | None = None, expected_version: int | None = None,
           now: datetime | None = None) -> AuditRecord:
     """Apply one transition in the current transaction; the caller commits."""
     try:
@@ -199,9 +195,5 @@ def _enter(dossier, workflow: Workflow, transition: Transition, context, payload
     for effect in transition.effects:
         EFFECTS[effect.name].run(context, **effect.params)
     db.session.flush()
-    transition_applied.send(dossier, workflow=workflow, transition=transition)
-    if timeout and transition.target != from_state:
-        from aap.workflow.timers import fire_timeout
-
-        enqueue_after_commit(db.session(), fire_timeout, dossier.id, dossier.audit_count, at=dossier.timeout_at)
+    transition_applied.send(dossier, workflow=workflow, transition=transition, from_state=from_state)
     return context.record

@@ -1,4 +1,8 @@
-"""Guards and effects are names a workflow file uses; each is one small registered function."""
+"""Guards and effects are names a workflow file uses; each is one small function, described where it is written.
+
+`@guard` and `@effect` only describe a function; a domain lists its functions in its declaration and the
+factory registers them here, so that what a workflow file may name is known in one place.
+"""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,16 +20,23 @@ class EffectSpec:
 
 
 def guard(name: str, label: str):
-    def register(func):
-        GUARDS[name], GUARD_LABELS[name] = func, label
+    def describe(func):
+        func.guard_name, func.guard_label = name, label
         return func
 
-    return register
+    return describe
 
 
 def effect(name: str, check: Callable[[dict], list[str]] | None = None):
-    def register(func):
-        EFFECTS[name] = EffectSpec(run=func, check=check or (lambda params: []))
+    def describe(func):
+        func.effect_name, func.effect_check = name, check or (lambda params: [])
         return func
 
-    return register
+    return describe
+
+
+def register(guards=(), effects=()) -> None:
+    for func in guards:
+        GUARDS[func.guard_name], GUARD_LABELS[func.guard_name] = func, func.guard_label
+    for func in effects:
+        EFFECTS[func.effect_name] = EffectSpec(run=func, check=func.effect_check)

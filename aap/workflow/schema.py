@@ -4,16 +4,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from aap.core.roles import WORKFLOW_ROLES
 from aap.workflow import located
-from aap.workflow.definitions import (KNOWN_ROLES, REQUIREMENTS, Effect, State, Timeout, Transition,
-                                      Workflow)
-# imported for what they register: the guards and effects a file may name, and the models they touch
-import aap.dossiers.attachments  # noqa: F401,E402
-import aap.dossiers.messages  # noqa: F401,E402
-import aap.dossiers.receipts  # noqa: F401,E402
-import aap.questionnaire.models  # noqa: F401,E402
-import aap.workflow.effects  # noqa: F401,E402
-import aap.workflow.guards  # noqa: F401,E402
+from aap.workflow.definitions import REQUIREMENTS, Effect, State, Timeout, Transition, Workflow
 from aap.workflow.registry import EFFECTS, GUARDS
 
 TOP_KEYS = {"name", "version", "label", "initial", "roles", "states", "transitions"}
@@ -104,7 +97,7 @@ def _build(data, check: _Checker, text: str, expected_name: str | None) -> Workf
     version = data.get("version")
     if version is not None and (not isinstance(version, int) or version < 1):
         check.error(located.line_of(data, "version"), "« version » doit être un entier positif")
-    roles = check.names(data, "roles", KNOWN_ROLES, "rôle inconnu")
+    roles = check.names(data, "roles", WORKFLOW_ROLES, "rôle inconnu")
     states = _states(data.get("states") or {}, roles, check)
     transitions = _transitions(data.get("transitions") or [], states, roles, check)
     initial = data.get("initial")

@@ -7,14 +7,13 @@ import logging
 from datetime import timedelta
 
 from aap.core.jobs import job
+from aap.core.queue import enqueue_after_commit
 from aap.core.models import utcnow
-from aap.dossiers.models import Dossier
 from aap.extensions import db
 from aap.workflow import engine
+from aap.workflow.subject import subject_model
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 60
-TICK_JOB_ID = "aap-periodic-tick"
 
 
 def fire_if_due(dossier_id: int, entered_sequence: int | None = None, now=None) -> str:
@@ -26,7 +25,7 @@ def fire_if_due(dossier_id: int, entered_sequence: int | None = None, now=None) 
         return "moved on"
     state = engine.workflow_of(dossier).states[dossier.state]
     try:
-        engine.apply(dossier.id, state.timeout.transition, None, now=now)
+        engine.apply_transition(dossier.id, state.timeout.transition, None, now=now)
     except engine.TransitionRefused as refusal:
         # a guard may keep it waiting: try again at the next sweep rather than fire blindly
         log.info("timeout of dossier %s not applied: %s", dossier.id, refusal.message)
@@ -41,7 +40,8 @@ def fire_timeout(dossier_id: int, entered_sequence: int) -> str:
 
 def fire_due_timeouts(now=None) -> int:
     now = now or utcnow()
-    due = db.session.execute(db.select(Dossier.id).where(Dossier.timeout_at <= now).order_by(Dossier.id)).scalars()
+    model = subject_model()
+    due = db.session.execute(db.select(model.id).where(model.timeout_at <= now).order_by(model.id)).scalars()
     fired = 0
     for dossier_id in list(due):
         fired += fire_if_due(dossier_id, now=now) == "fired"
@@ -49,21 +49,7 @@ def fire_due_timeouts(now=None) -> int:
     return fired
 
 
-@job
-def periodic_tick() -> int:
-    """Sweeps that keep the system honest even if a scheduled job was lost; reschedules itself."""
-    from aap.core.queue import get_queue
-    from aap.notifications.sweeps import run_sweeps
-
-    fired = fire_due_timeouts()
-    run_sweeps(get_queue())
-    schedule_tick(get_queue())
-    return fired
-
-
-def schedule_tick(queue) -> None:
-    """One pending tick at a time, shared by every worker; an already scheduled tick is never pushed back."""
-    if queue.connection.zscore(queue.scheduled_job_registry.key, TICK_JOB_ID) is not None:
-        return
-    if queue.connection.set("aap:tick-lock", "1", nx=True, ex=TICK_SECONDS - 5):
-        queue.enqueue_in(timedelta(seconds=TICK_SECONDS), periodic_tick, job_id=TICK_JOB_ID)
+def schedule_timeout(dossier, workflow, transition, from_state, **_) -> None:
+    """Receiver of transition_applied: a state with a timeout gets its job, at the exact time, after the commit."""
+    if transition.target != from_state and workflow.states[transition.target].timeout:
+        enqueue_after_commit(db.session(), fire_timeout, dossier.id, dossier.audit_count, at=dossier.timeout_at)

@@ -1,10 +1,11 @@
-"""Administrators read each workflow as a diagram and as a table, file by file and snapshot by snapshot."""
+"""Administrators read each workflow as a diagram and as a table, file by file and pinned version by version."""
 from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
 
 from aap.core.permissions import allow, get_or_404, role
 from aap.extensions import db
 from aap.workflow import schema
+from aap.workflow.diagram import render_svg
 from aap.workflow.engine import workflow_of_version
 from aap.workflow.models import WorkflowVersion
 from aap.workflow.operations import workflows_folder
@@ -52,8 +53,6 @@ def index():
 @bp.get("/<name>")
 @allow(role("admin"))
 def show(name):
-    from aap.workflow.diagram import render_svg
-
     path = workflows_folder() / f"{name}.yaml"
     if not name.replace("-", "").replace("_", "").isalnum() or not path.is_file():
         abort(404)
@@ -61,14 +60,12 @@ def show(name):
         workflow = schema.load_file(path)
     except schema.InvalidWorkflow as invalid:
         return render_template("workflow/invalid.html", name=name, errors=invalid.errors), 422
-    return render_template("workflow/show.html", workflow=workflow, diagram=render_svg(workflow), snapshot=None)
+    return render_template("workflow/show.html", workflow=workflow, diagram=render_svg(workflow), version=None)
 
 
 @bp.get("/versions/<int:version_id>")
 @allow(role("admin"))
-def snapshot(version_id):
-    from aap.workflow.diagram import render_svg
-
-    version = get_or_404(WorkflowVersion, version_id)
-    workflow = workflow_of_version(version)
-    return render_template("workflow/show.html", workflow=workflow, diagram=render_svg(workflow), snapshot=version)
+def version(version_id):
+    pinned = get_or_404(WorkflowVersion, version_id)
+    workflow = workflow_of_version(pinned)
+    return render_template("workflow/show.html", workflow=workflow, diagram=render_svg(workflow), version=pinned)

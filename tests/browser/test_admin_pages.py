@@ -4,7 +4,7 @@ import itertools
 import pytest
 
 from aap.extensions import db
-from aap.notifications.models import Mail
+from aap.mail.models import Mail
 from tests import factories
 from tests.browser.test_workflow import sign_in
 

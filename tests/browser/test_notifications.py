@@ -5,7 +5,7 @@ import pytest
 
 from aap.core.models import utcnow
 from aap.extensions import db
-from aap.notifications.models import BulkMessage
+from aap.bulk.models import BulkMessage
 from aap.notifications.operations import notify
 from aap.notifications.unsubscribe import unsubscribe_url
 from tests import factories

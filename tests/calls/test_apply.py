@@ -86,7 +86,7 @@ def test_a_draft_is_saved_in_several_sittings_then_submitted(client, login_as):
                                                           "requested_amount": "12000"})
     db.session.refresh(dossier)
     assert (dossier.title, dossier.requested_amount) == ("Épicerie", 12000)
-    engine.apply(dossier.id, "submit", holder)
+    engine.apply_transition(dossier.id, "submit", holder)
     db.session.commit()
     assert client.get(f"/dossiers/{dossier.id}/modifier").status_code == 403
 

@@ -87,7 +87,7 @@ def test_pieces_freeze_once_submitted_and_others_cannot_reach_them(client, draft
     upload(client, draft, "statuts")
     upload(client, draft, "budget")
     holder = draft.organisation.memberships[0].user
-    engine.apply(draft.id, "submit", holder)
+    engine.apply_transition(draft.id, "submit", holder)
     db.session.commit()
     assert upload(client, draft, "autre").status_code == 403
     [first, _second] = attachments(draft)
@@ -102,7 +102,7 @@ def test_pieces_freeze_once_submitted_and_others_cannot_reach_them(client, draft
 def test_the_receipt_lists_the_pieces_with_their_checksums(client, draft):
     upload(client, draft, "statuts")
     upload(client, draft, "budget", name="budget.pdf")
-    engine.apply(draft.id, "submit", draft.organisation.memberships[0].user)
+    engine.apply_transition(draft.id, "submit", draft.organisation.memberships[0].user)
     db.session.commit()
     from aap.dossiers.receipts import Receipt
 

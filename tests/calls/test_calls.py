@@ -117,11 +117,11 @@ def test_the_deadline_is_honoured_to_the_minute_across_daylight_saving(session):
     on_time = factories.make_dossier(call, organisation, holder)
     late = factories.make_dossier(call, organisation, holder)
     with time_machine.travel(datetime(2021, 10, 31, 10, 59, 59, tzinfo=timezone.utc), tick=False):
-        engine.apply(on_time.id, "submit", holder)  # 11:59:59 in Paris
+        engine.apply_transition(on_time.id, "submit", holder)  # 11:59:59 in Paris
         db.session.commit()
     with time_machine.travel(datetime(2021, 10, 31, 11, 0, tzinfo=timezone.utc), tick=False):
         with pytest.raises(engine.TransitionRefused, match="la date limite de dépôt est passée"):
-            engine.apply(late.id, "submit", holder)  # 12:00 in Paris: too late
+            engine.apply_transition(late.id, "submit", holder)  # 12:00 in Paris: too late
     db.session.rollback()
     assert (on_time.state, db.session.get(Dossier, late.id).state) == ("submitted", "draft")
 

@@ -25,8 +25,8 @@ def post(client, dossier, body, file=None):
 
 def test_an_info_request_is_answered_in_the_thread_then_the_dossier_is_resubmitted(client, worker, mailbox):
     dossier, holder, instructor = setup()
-    engine.apply(dossier.id, "submit", holder)
-    engine.apply(dossier.id, "request_info", instructor, {"comment": "Joignez le budget détaillé."})
+    engine.apply_transition(dossier.id, "submit", holder)
+    engine.apply_transition(dossier.id, "request_info", instructor, {"comment": "Joignez le budget détaillé."})
     db.session.commit()
     client.login(holder)
     response = post(client, dossier, "Voici le budget détaillé.", (BytesIO(PDF), "budget détaillé.pdf"))
@@ -43,7 +43,7 @@ def test_an_info_request_is_answered_in_the_thread_then_the_dossier_is_resubmitt
     page = client.get(f"/dossiers/{dossier.id}").page
     assert "Voici le budget détaillé." in page and "Merci, c'est complet." in page
     assert "L'équipe de la collectivité" in page and "Télécharger budget détaillé.pdf" in page
-    engine.apply(dossier.id, "resubmit", holder)
+    engine.apply_transition(dossier.id, "resubmit", holder)
     db.session.commit()
     assert dossier.state == "submitted"
 

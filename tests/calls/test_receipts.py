@@ -8,7 +8,7 @@ from tests import factories
 
 def submitted(world_call, holder, organisation, **fields):
     dossier = factories.make_dossier(world_call, organisation, holder, **fields)
-    engine.apply(dossier.id, "submit", holder)
+    engine.apply_transition(dossier.id, "submit", holder)
     db.session.commit()
     return dossier
 
@@ -39,9 +39,9 @@ def test_a_resubmission_keeps_the_reference_and_issues_a_new_receipt(session):
     call, holder, organisation = setup()
     instructor = factories.make_user(roles=("instructor",), totp=True)
     dossier = submitted(call, holder, organisation)
-    engine.apply(dossier.id, "request_info", instructor, {"comment": "Précisez le budget."})
+    engine.apply_transition(dossier.id, "request_info", instructor, {"comment": "Précisez le budget."})
     dossier.summary = "Une épicerie solidaire, budget précisé."
-    engine.apply(dossier.id, "resubmit", holder)
+    engine.apply_transition(dossier.id, "resubmit", holder)
     db.session.commit()
     first, second = receipts_of(dossier)
     assert first.reference == second.reference == dossier.reference

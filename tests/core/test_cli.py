@@ -6,7 +6,7 @@ from aap.auth.operations import find_user
 from aap.auth.passwords import verify_password
 from aap.demo import PERSONAS, credentials_path, load_demo
 from aap.extensions import db
-from aap.notifications.models import Mail
+from aap.mail.models import Mail
 from aap.organisations.models import Organisation
 from aap.organisations.identifiers import is_valid_siret
 
@@ -65,7 +65,7 @@ def test_totp_code_command_prints_the_current_code(app, session):
 
 
 def test_worker_command_delivers_queued_mail_in_burst_mode(app, session, mailbox):
-    from aap.notifications.mail import queue_mail
+    from aap.mail.outbox import queue_mail
     from tests import factories
 
     user = factories.make_user(email="porteur@example.org")

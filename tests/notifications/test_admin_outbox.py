@@ -6,9 +6,9 @@ from rq import SimpleWorker
 
 from aap.core.queue import get_queue, get_redis
 from aap.extensions import db
-from aap.notifications.mail import queue_mail
-from aap.notifications.models import Mail
-from aap.workflow.timers import schedule_tick
+from aap.mail.outbox import queue_mail
+from aap.mail.models import Mail
+from aap.core.queue import schedule_tick
 from tests import factories
 from tests.services import free_port
 

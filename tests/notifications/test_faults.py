@@ -18,9 +18,9 @@ from aap.core import jobs
 from aap.core.models import utcnow
 from aap.core.queue import get_queue, get_redis
 from aap.extensions import db
-from aap.notifications.mail import queue_mail
-from aap.notifications.models import Mail
-from aap.notifications.sweeps import run_sweeps
+from aap.mail.outbox import queue_mail
+from aap.mail.models import Mail
+from aap.core.periodic import run_sweeps
 from aap.workflow import engine
 from tests import factories
 from tests.conftest import build_test_app
@@ -45,14 +45,14 @@ def test_with_redis_stopped_during_a_transition_the_receipt_arrives_after_it_res
     outage.stop()
     restarted = None
     try:
-        engine.apply(dossier.id, "submit", holder)
+        engine.apply_transition(dossier.id, "submit", holder)
         db.session.commit()  # the enqueue fails after the commit; the change and its mail row stay
         mail = db.session.execute(db.select(Mail).where(Mail.to_address == holder.email)).scalar_one()
         assert mail.status == "pending" and dossier.state == "submitted"
         restarted = RedisServer()
         app.extensions["aap_redis"] = redis.Redis.from_url(restarted.url)
         with time_machine.travel(utcnow() + timedelta(minutes=1)):
-            assert run_sweeps(get_queue(app))["relayed"] >= 1  # as the worker does when it starts, then every minute
+            assert run_sweeps()["relayed"] >= 1  # as the worker does when it starts, then every minute
             SimpleWorker([get_queue(app)], connection=get_redis(app)).work(burst=True, logging_level="WARNING")
     finally:
         app.extensions["aap_redis"] = original
@@ -127,9 +127,9 @@ def test_a_worker_killed_in_the_middle_of_a_send_leaves_the_mail_to_arrive_once(
     with committed_app.app_context():
         assert db.session.get(Mail, mail_id).status == "sending"  # claimed by the dead worker
         with time_machine.travel(utcnow() + timedelta(minutes=11)):
-            assert run_sweeps(get_queue())["relayed"] == 1
+            assert run_sweeps()["relayed"] == 1
             SimpleWorker([get_queue()], connection=get_redis()).work(burst=True, logging_level="WARNING")
-            assert run_sweeps(get_queue())["relayed"] == 0
+            assert run_sweeps()["relayed"] == 0
         mail = db.session.get(Mail, mail_id)
         assert (mail.status, mail.attempts) == ("sent", 2)
     assert len(mailbox.to("destinataire@example.org")) == 1

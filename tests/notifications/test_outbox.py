@@ -8,10 +8,10 @@ from aap.auth.models import User
 from aap.core.models import utcnow
 from aap.core.queue import get_queue
 from aap.extensions import db
-from aap.notifications.delivery import MAX_ATTEMPTS
-from aap.notifications.mail import queue_mail
-from aap.notifications.models import Mail
-from aap.notifications.tasks import deliver_mail, relay_outbox
+from aap.mail.delivery import MAX_ATTEMPTS
+from aap.mail.outbox import queue_mail
+from aap.mail.models import Mail
+from aap.mail.tasks import deliver_mail, relay_outbox
 from tests import factories
 
 
@@ -79,9 +79,9 @@ def test_an_unreachable_server_is_retried_with_backoff_then_delivered_once(app, 
     db.session.refresh(mail)
     assert (mail.status, mail.attempts) == ("pending", 1) and "injoignable" in mail.last_error
     assert timedelta(seconds=50) < mail.next_attempt_at - utcnow() <= timedelta(seconds=60)
-    assert relay_outbox(get_queue(app)) == 0  # not due yet
+    assert relay_outbox() == 0  # not due yet
     with time_machine.travel(utcnow() + timedelta(seconds=61)):
-        assert relay_outbox(get_queue(app)) == 1
+        assert relay_outbox() == 1
         worker.drain()
     db.session.refresh(mail)
     assert (mail.status, mail.attempts, mail.last_error) == ("sent", 2, None)
@@ -187,7 +187,7 @@ def _status(mail) -> str:
 
 
 def test_an_unreachable_server_is_tried_once_per_batch(app, session, worker, monkeypatch):
-    from aap.notifications.smtp import SmtpConnection
+    from aap.mail.smtp import SmtpConnection
 
     opened = []
     real_open = SmtpConnection._open

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 
 from aap.extensions import db
-from aap.notifications.models import Mail, NotificationPreference
+from aap.mail.models import Mail
+from aap.notifications.models import NotificationPreference
 from aap.notifications.operations import notify, queue_digests, set_preferences
 from aap.workflow import engine
 from tests import factories
@@ -51,7 +52,7 @@ def test_essential_messages_ignore_the_preference_and_cannot_be_switched_off(ses
     set_preferences(holder, {"dossier_update": "off"})
     call = factories.make_open_call()
     dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder)
-    engine.apply(dossier.id, "submit", holder)
+    engine.apply_transition(dossier.id, "submit", holder)
     db.session.commit()
     worker.drain()
     [receipt] = mailbox.to("porteuse@example.org")
@@ -112,14 +113,14 @@ def test_a_disabled_account_gets_no_digest(session):
 
 def test_the_periodic_sweep_writes_the_digest(app, session, worker, mailbox):
     from aap.core.queue import get_queue
-    from aap.notifications.sweeps import run_sweeps
+    from aap.core.periodic import run_sweeps
 
     user = factories.make_user(email="porteur@example.org")
     set_preferences(user, {"dossier_message": "digest"})
     _message(user)
     db.session.commit()
     with time_machine.travel(datetime(2026, 11, 23, 8, 1, tzinfo=PARIS) + timedelta(days=365)):
-        assert run_sweeps(get_queue(app))["digests"] == 1
+        assert run_sweeps()["digests"] == 1
         worker.drain()
     assert len(mailbox.to("porteur@example.org")) == 1
 

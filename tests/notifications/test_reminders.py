@@ -70,7 +70,7 @@ def test_the_scheduled_job_sends_it_and_a_stale_job_does_nothing(draft):
 
 def test_no_reminder_once_the_dossier_is_submitted(draft, worker, mailbox):
     holder = draft.organisation.memberships[0].user
-    engine.apply(draft.id, "submit", holder)
+    engine.apply_transition(draft.id, "submit", holder)
     db.session.commit()
     worker.drain()
     mailbox.clear()
@@ -138,7 +138,7 @@ def awaiting_report(session):
     dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder)
     dossier.answers = {"end_date": (utcnow() + timedelta(days=20)).date().isoformat()}
     dossier.state = "agreement_signed"
-    engine.apply(dossier.id, "pay_advance", admin, {"amount": "6000"})
+    engine.apply_transition(dossier.id, "pay_advance", admin, {"amount": "6000"})
     db.session.commit()
     return dossier, holder
 
@@ -168,9 +168,9 @@ def test_no_final_report_reminder_once_it_is_handed_in(awaiting_report):
 
     dossier, holder = awaiting_report
     dossier.state = "report_submitted"  # as submit_report leaves it
-    engine.apply(dossier.id, "request_report_changes", factories.make_user(roles=("instructor",)),
+    engine.apply_transition(dossier.id, "request_report_changes", factories.make_user(roles=("instructor",)),
                  {"comment": "Il manque le bilan."})
-    engine.apply(dossier.id, "withdraw", holder)
+    engine.apply_transition(dossier.id, "withdraw", holder)
     statuses = set(db.session.execute(db.select(Reminder.status).where(
         Reminder.kind == FINAL_REPORT, Reminder.subject_id == dossier.id)).scalars())
     assert statuses == {"cancelled"}

@@ -1,7 +1,7 @@
 """SMTP_URL: the three spellings, their defaults, and a clear refusal of anything else."""
 import pytest
 
-from aap.notifications.smtp import SmtpSettings, parse_smtp_url
+from aap.mail.smtp import SmtpSettings, parse_smtp_url
 
 
 @pytest.mark.parametrize("url, expected", [

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from aap.notifications.mail import render_parts
+from aap.mail.rendering import render_parts
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "emails"

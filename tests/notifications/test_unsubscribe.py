@@ -39,7 +39,7 @@ def test_an_essential_mail_has_no_unsubscribe_link(session, worker, mailbox):
     holder = factories.make_user(email="porteuse@example.org")
     call = factories.make_open_call()
     dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder)
-    engine.apply(dossier.id, "submit", holder)
+    engine.apply_transition(dossier.id, "submit", holder)
     db.session.commit()
     worker.drain()
     [receipt] = mailbox.to("porteuse@example.org")

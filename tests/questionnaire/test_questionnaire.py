@@ -46,7 +46,7 @@ def test_a_complete_form_can_be_submitted(draft, client):
     db.session.refresh(draft)
     assert draft.answers["budget"]["74-call"] == "10000" and draft.answers["beneficiaries"] == ["Familles"]
     assert draft.missing_items() == []
-    engine.apply(draft.id, "submit", draft.organisation.memberships[0].user)
+    engine.apply_transition(draft.id, "submit", draft.organisation.memberships[0].user)
 
 
 def test_answers_survive_a_second_sitting(draft, client):
@@ -68,7 +68,7 @@ def test_what_blocks_submission_is_listed_and_linked(draft, client, changes, mes
     db.session.refresh(draft)
     assert message in draft.missing_items()
     with pytest.raises(engine.TransitionRefused, match="Le dossier est incomplet"):
-        engine.apply(draft.id, "submit", draft.organisation.memberships[0].user)
+        engine.apply_transition(draft.id, "submit", draft.organisation.memberships[0].user)
     db.session.rollback()
 
 

@@ -7,8 +7,8 @@ from tests import factories
 
 def submitted_dossier(world):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
-    engine.apply(dossier.id, "submit", world.holder)
-    engine.apply(dossier.id, "request_info", world.instructor, {"comment": "Il manque le budget."})
+    engine.apply_transition(dossier.id, "submit", world.holder)
+    engine.apply_transition(dossier.id, "request_info", world.instructor, {"comment": "Il manque le budget."})
     db.session.commit()
     return dossier
 

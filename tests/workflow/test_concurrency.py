@@ -25,7 +25,7 @@ def test_twenty_threads_one_success_nineteen_clear_refusals(app, committed):
     holder = factories.make_user(email="porteur@example.org")
     instructor = factories.make_user(roles=("instructor",), totp=True)
     dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder)
-    engine.apply(dossier.id, "submit", holder)
+    engine.apply_transition(dossier.id, "submit", holder)
     db.session.commit()
     version, dossier_id, instructor_id = dossier.lock_version, dossier.id, instructor.id
     db.session.rollback()  # this thread holds no transaction while the others race
@@ -36,7 +36,7 @@ def test_twenty_threads_one_success_nineteen_clear_refusals(app, committed):
             user = db.session.get(User, instructor_id)
             barrier.wait()
             try:
-                engine.apply(dossier_id, "declare_eligible", user, expected_version=version)
+                engine.apply_transition(dossier_id, "declare_eligible", user, expected_version=version)
                 db.session.commit()
                 outcome = "applied"
             except engine.TransitionRefused as refusal:

@@ -10,7 +10,7 @@ from tests.workflow.test_engine import PDF
 
 def run(dossier, steps):
     for name, actor, data in steps:
-        engine.apply(dossier.id, name, actor, data)
+        engine.apply_transition(dossier.id, name, actor, data)
         db.session.commit()
     return dossier
 

@@ -20,7 +20,7 @@ def records(dossier):
 
 def refused(code, *args, **kwargs) -> engine.TransitionRefused:
     with pytest.raises(engine.TransitionRefused) as raised:
-        engine.apply(*args, **kwargs)
+        engine.apply_transition(*args, **kwargs)
     db.session.rollback()
     assert raised.value.code == code, raised.value.message
     return raised.value
@@ -54,7 +54,7 @@ def test_submission_after_the_deadline_is_refused(world):
 
 def test_submit_changes_state_records_audit_and_writes_notifications(world, worker, mailbox):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
-    record = engine.apply(dossier.id, "submit", world.holder)
+    record = engine.apply_transition(dossier.id, "submit", world.holder)
     db.session.commit()
     assert dossier.state == "submitted" and record.sequence == 2
     assert [(r.transition, r.from_state, r.to_state) for r in records(dossier)] == [
@@ -79,18 +79,18 @@ def test_unknown_transition_wrong_role_and_wrong_state_are_refused(world):
 
 def test_required_comment_and_amount(world):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
-    engine.apply(dossier.id, "submit", world.holder)
+    engine.apply_transition(dossier.id, "submit", world.holder)
     db.session.commit()
     assert refused("missing", dossier.id, "request_info", world.instructor, {"comment": "   "}).field == "comment"
-    engine.apply(dossier.id, "declare_eligible", world.instructor)
-    engine.apply(dossier.id, "schedule_committee", world.instructor)
-    engine.apply(dossier.id, "record_opinion", world.committee, {"comment": "Avis favorable."})
+    engine.apply_transition(dossier.id, "declare_eligible", world.instructor)
+    engine.apply_transition(dossier.id, "schedule_committee", world.instructor)
+    engine.apply_transition(dossier.id, "record_opinion", world.committee, {"comment": "Avis favorable."})
     db.session.commit()
     assert refused("missing", dossier.id, "grant", world.admin, {}).message == \
         "Un montant est obligatoire pour cette action."
     for bad in ("douze mille", "-5", "0", "12,345", "1e9", "NaN"):
         assert refused("invalid", dossier.id, "grant", world.admin, {"amount": bad}).field == "amount"
-    record = engine.apply(dossier.id, "grant", world.admin, {"amount": "12 000,50 €"})
+    record = engine.apply_transition(dossier.id, "grant", world.admin, {"amount": "12 000,50 €"})
     db.session.commit()
     assert record.payload == {"amount": "12000.50"} and dossier.state == "granted"
 
@@ -98,13 +98,13 @@ def test_required_comment_and_amount(world):
 def test_required_file_is_stored_with_its_checksum(world, app):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
     for name, data in (("submit", None), ("declare_eligible", None), ("schedule_committee", None)):
-        engine.apply(dossier.id, name, world.holder if name == "submit" else world.instructor, data)
-    engine.apply(dossier.id, "record_opinion", world.committee, {"comment": "ok"})
-    engine.apply(dossier.id, "grant", world.admin, {"amount": "5000"})
+        engine.apply_transition(dossier.id, name, world.holder if name == "submit" else world.instructor, data)
+    engine.apply_transition(dossier.id, "record_opinion", world.committee, {"comment": "ok"})
+    engine.apply_transition(dossier.id, "grant", world.admin, {"amount": "5000"})
     db.session.commit()
     assert refused("missing", dossier.id, "sign_agreement", world.admin, {}).field == "file"
     stored = storage().save(BytesIO(PDF), "convention signée.pdf")
-    record = engine.apply(dossier.id, "sign_agreement", world.admin, {"file": stored})
+    record = engine.apply_transition(dossier.id, "sign_agreement", world.admin, {"file": stored})
     db.session.commit()
     assert record.payload["file"]["name"] == "convention signée.pdf"
     assert record.payload["file"]["content_type"] == "application/pdf" and len(record.payload["file"]["sha256"]) == 64
@@ -113,7 +113,7 @@ def test_required_file_is_stored_with_its_checksum(world, app):
 def test_a_stale_form_is_refused_and_a_replay_is_told_it_is_done(world):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
     seen_version = dossier.lock_version
-    engine.apply(dossier.id, "submit", world.holder, expected_version=seen_version)
+    engine.apply_transition(dossier.id, "submit", world.holder, expected_version=seen_version)
     db.session.commit()
     replay = refused("already_done", dossier.id, "submit", world.holder, expected_version=seen_version)
     assert "« Déposer le dossier » a déjà été fait le" in replay.message and "rien n'a été refait" in replay.message
@@ -124,15 +124,15 @@ def test_a_stale_form_is_refused_and_a_replay_is_told_it_is_done(world):
 
 def test_a_second_attempt_without_a_version_is_also_told_it_is_done(world):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
-    engine.apply(dossier.id, "submit", world.holder)
+    engine.apply_transition(dossier.id, "submit", world.holder)
     db.session.commit()
     assert refused("already_done", dossier.id, "submit", world.holder).code == "already_done"
 
 
 def test_withdraw_works_from_any_non_final_state_but_not_from_a_final_one(world):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
-    engine.apply(dossier.id, "submit", world.holder)
-    engine.apply(dossier.id, "withdraw", world.holder)
+    engine.apply_transition(dossier.id, "submit", world.holder)
+    engine.apply_transition(dossier.id, "withdraw", world.holder)
     db.session.commit()
     assert dossier.state == "withdrawn"
     assert engine.available(dossier, world.holder) == []
@@ -145,7 +145,7 @@ def test_reviewers_and_committee_only_act_on_their_own_call(world):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
     for name, actor in (("submit", world.holder), ("declare_eligible", world.instructor),
                         ("schedule_committee", world.instructor)):
-        engine.apply(dossier.id, name, actor)
+        engine.apply_transition(dossier.id, name, actor)
     db.session.commit()
     assert refused("forbidden", dossier.id, "record_opinion", outsider, {"comment": "x"}).code == "forbidden"
     assert [o.transition.name for o in engine.available(dossier, world.committee)] == ["record_opinion"]
@@ -156,7 +156,7 @@ def test_internal_steps_are_hidden_from_the_holder_timeline(world, client):
     for name, actor, data in (("submit", world.holder, {}), ("declare_eligible", world.instructor, {}),
                               ("schedule_committee", world.instructor, {}),
                               ("record_opinion", world.committee, {"comment": "Projet fragile, à suivre."})):
-        engine.apply(dossier.id, name, actor, data)
+        engine.apply_transition(dossier.id, name, actor, data)
     db.session.commit()
     client.login(world.holder)
     holder_history = history_of(client.get(f"/dossiers/{dossier.id}").page)

@@ -85,7 +85,7 @@ def step(world, dossier, workflow, name, who, payload):
     transition = workflow.transitions.get(name)
     blocked = [o for o in engine.available(dossier, user) if o.transition.name == name and not o.allowed]
     try:
-        record = engine.apply(dossier.id, name, user, payload)
+        record = engine.apply_transition(dossier.id, name, user, payload)
         db.session.commit()
     except engine.TransitionRefused:
         db.session.rollback()

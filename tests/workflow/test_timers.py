@@ -13,8 +13,8 @@ from tests import factories
 
 def info_requested(world):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
-    engine.apply(dossier.id, "submit", world.holder)
-    engine.apply(dossier.id, "request_info", world.instructor, {"comment": "Budget ?"})
+    engine.apply_transition(dossier.id, "submit", world.holder)
+    engine.apply_transition(dossier.id, "request_info", world.instructor, {"comment": "Budget ?"})
     db.session.commit()
     return dossier
 
@@ -47,7 +47,7 @@ def test_the_timer_fires_once_as_system_when_due(world):
 def test_nothing_happens_if_the_dossier_moved_on(world):
     dossier = info_requested(world)
     entered = dossier.audit_count
-    engine.apply(dossier.id, "resubmit", world.holder)
+    engine.apply_transition(dossier.id, "resubmit", world.holder)
     db.session.commit()
     with time_machine.travel(utcnow() + timedelta(days=31), tick=False):
         assert fire_timeout(dossier.id, entered) == "not due"
@@ -58,8 +58,8 @@ def test_nothing_happens_if_the_dossier_moved_on(world):
 def test_a_new_stay_in_the_state_does_not_fire_an_old_timer(world):
     dossier = info_requested(world)
     first_entry = dossier.audit_count
-    engine.apply(dossier.id, "resubmit", world.holder)
-    engine.apply(dossier.id, "request_info", world.instructor, {"comment": "Encore une pièce."})
+    engine.apply_transition(dossier.id, "resubmit", world.holder)
+    engine.apply_transition(dossier.id, "request_info", world.instructor, {"comment": "Encore une pièce."})
     db.session.commit()
     with time_machine.travel(utcnow() + timedelta(days=30, minutes=1), tick=False):
         assert fire_timeout(dossier.id, first_entry) == "moved on"
@@ -78,7 +78,7 @@ def test_the_sweep_fires_timers_whose_job_was_lost(world, app):
 def test_system_may_only_take_timeout_transitions(world):
     dossier = info_requested(world)
     try:
-        engine.apply(dossier.id, "resubmit", None)
+        engine.apply_transition(dossier.id, "resubmit", None)
     except engine.TransitionRefused as refusal:
         assert refusal.code == "forbidden"
     else:
@@ -86,12 +86,13 @@ def test_system_may_only_take_timeout_transitions(world):
 
 
 def test_the_periodic_sweep_reschedules_itself_once(world, app):
-    from aap.workflow.timers import TICK_JOB_ID, periodic_tick
+    from aap.core.periodic import periodic_tick
+    from aap.core.queue import TICK_JOB_ID
 
     dossier = info_requested(world)
     registry = get_queue(app).scheduled_job_registry
     with time_machine.travel(utcnow() + timedelta(days=31), tick=False):
-        assert periodic_tick() == 1
+        assert periodic_tick()["timeouts"] == 1
     assert TICK_JOB_ID in registry.get_job_ids()
     periodic_tick()  # a second worker's tick within the minute does not schedule another one
     assert registry.get_job_ids().count(TICK_JOB_ID) == 1
@@ -101,7 +102,7 @@ def test_the_periodic_sweep_reschedules_itself_once(world, app):
 
 def test_commits_never_push_the_scheduled_tick_back(app, session):
     from aap.core.queue import get_redis
-    from aap.workflow.timers import TICK_JOB_ID, schedule_tick
+    from aap.core.queue import TICK_JOB_ID, schedule_tick
 
     queue = get_queue(app)
     schedule_tick(queue)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from aap.extensions import db
+from aap.dossiers import migration
 from aap.workflow import engine, operations
 from aap.workflow.models import AuditRecord, WorkflowMigration
 from tests import factories
@@ -32,23 +33,23 @@ def rename_state(folder: Path, old: str, new: str):
 
 def test_editing_the_file_never_strands_a_dossier_in_flight(world, editable_workflows):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
-    engine.apply(dossier.id, "submit", world.holder)
+    engine.apply_transition(dossier.id, "submit", world.holder)
     db.session.commit()
     rename_state(editable_workflows, "submitted", "received")
     assert dossier.workflow_version.version == SHIPPED_VERSION
-    engine.apply(dossier.id, "declare_eligible", world.instructor)
+    engine.apply_transition(dossier.id, "declare_eligible", world.instructor)
     db.session.commit()
     assert dossier.state == "in_review"
 
 
-def test_the_same_file_is_snapshotted_once(world):
+def test_the_same_file_is_pinned_once(world):
     other = factories.make_open_call(title="Autre édition")
     assert other.workflow_version_id == world.call.workflow_version_id
 
 
 def test_migration_maps_states_and_is_audited(world, editable_workflows, client):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
-    engine.apply(dossier.id, "submit", world.holder)
+    engine.apply_transition(dossier.id, "submit", world.holder)
     draft = factories.make_dossier(world.call, world.organisation, world.holder)
     db.session.commit()
     rename_state(editable_workflows, "submitted", "received")
@@ -71,14 +72,14 @@ def test_migration_maps_states_and_is_audited(world, editable_workflows, client)
     assert last.payload == {"from_version": f"plaine-commune v{SHIPPED_VERSION}", "to_version": f"plaine-commune v{new}"}
     migration = db.session.execute(db.select(WorkflowMigration)).scalar_one()
     assert migration.mapping == {"draft": "draft", "submitted": "received"} and migration.dossier_count == 2
-    engine.apply(dossier.id, "declare_eligible", world.instructor)
+    engine.apply_transition(dossier.id, "declare_eligible", world.instructor)
 
 
 def test_a_mapping_to_an_unknown_state_is_refused(world, editable_workflows):
     factories.make_dossier(world.call, world.organisation, world.holder)
     rename_state(editable_workflows, "submitted", "received")
-    target = operations.snapshot(operations.load_named("plaine-commune"))
-    assert operations.migration_problems(world.call, target, {"draft": "brouillon"}) == [
+    target = operations.pin_version(operations.load_named("plaine-commune"))
+    assert migration.migration_problems(world.call, target, {"draft": "brouillon"}) == [
         f"L'état d'arrivée « brouillon » n'existe pas dans la version {SHIPPED_VERSION + 1}."]
 
 

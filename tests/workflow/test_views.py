@@ -17,7 +17,7 @@ def granted_dossier(w):
                               ("schedule_committee", w.instructor, {}),
                               ("record_opinion", w.committee, {"comment": "ok"}),
                               ("grant", w.admin, {"amount": "9000"})):
-        engine.apply(dossier.id, name, actor, data)
+        engine.apply_transition(dossier.id, name, actor, data)
     db.session.commit()
     return dossier
 
@@ -39,7 +39,7 @@ def test_an_action_applies_and_says_so(world, client):
 
 def test_a_missing_comment_is_refused_and_the_typed_amount_is_kept(world, client):
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
-    engine.apply(dossier.id, "submit", world.holder)
+    engine.apply_transition(dossier.id, "submit", world.holder)
     db.session.commit()
     client.login(world.instructor)
     response = act(client, dossier, "request_info", comment="   ")

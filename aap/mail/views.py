@@ -9,11 +9,11 @@ from aap.core.permissions import allow, get_or_404, role
 from aap.core.queue import get_queue
 from aap.core.text import contains_pattern
 from aap.extensions import db
-from aap.notifications import health, tasks
-from aap.notifications.models import MAIL_STATES, Mail
+from aap.mail import health, tasks
+from aap.mail.models import MAIL_STATES, Mail
 
 # no url_prefix: the queue health page lives beside the mailbox, outside /admin/courriels
-bp = Blueprint("notifications", __name__)
+bp = Blueprint("mailbox", __name__)
 MAIL_STATE_LABELS = {"held": _l("Retenu (en attente de validation)"), "pending": _l("En attente d'envoi"),
                      "sending": _l("Envoi en cours"), "sent": _l("Envoyé"), "failed": _l("Échec définitif")}
 MAIL_SORTS = {"date": Mail.created_at, "recipient": Mail.to_address, "state": Mail.status}
@@ -48,14 +48,14 @@ def mailbox():
                                                        Mail.id.desc() if descending else Mail.id.asc())
     page = db.paginate(query, page=args.get("page", 1, type=int), per_page=50, error_out=False)
     failed = db.session.execute(db.select(db.func.count(Mail.id)).where(Mail.status == "failed")).scalar_one()
-    return render_template("notifications/mailbox.html", page=page, state_labels=MAIL_STATE_LABELS, sort=sort,
+    return render_template("mail/mailbox.html", page=page, state_labels=MAIL_STATE_LABELS, sort=sort,
                            descending=descending, failed_count=failed, form=FlaskForm())
 
 
 @bp.get("/admin/courriels/<int:mail_id>")
 @allow(role("admin"))
 def mail(mail_id):
-    return render_template("notifications/mail.html", mail=get_or_404(Mail, mail_id), form=FlaskForm(),
+    return render_template("mail/mail.html", mail=get_or_404(Mail, mail_id), form=FlaskForm(),
                            state_labels=MAIL_STATE_LABELS)
 
 
@@ -67,11 +67,11 @@ def resend(mail_id):
         abort(400)
     if outgoing.status != "failed":
         flash(_("Ce courriel n'est pas en échec : il ne peut pas être renvoyé."), "error")
-        return redirect(url_for("notifications.mail", mail_id=outgoing.id))
+        return redirect(url_for("mailbox.mail", mail_id=outgoing.id))
     tasks.resend(outgoing)
     db.session.commit()
     flash(_("Le courriel à %(address)s est de nouveau en file d'envoi.", address=outgoing.to_address), "success")
-    return redirect(url_for("notifications.mail", mail_id=outgoing.id))
+    return redirect(url_for("mailbox.mail", mail_id=outgoing.id))
 
 
 @bp.post("/admin/courriels/renvoyer-les-echecs")
@@ -89,13 +89,13 @@ def resend_failed():
         flash(_("%(num)d courriel(s) en échec remis en file d'envoi.", num=len(mails)), "success")
     else:
         flash(_("Aucun courriel en échec à renvoyer."), "info")
-    return redirect(url_for("notifications.mailbox", statut="failed", q=request.args.get("q") or None))
+    return redirect(url_for("mailbox.mailbox", statut="failed", q=request.args.get("q") or None))
 
 
 @bp.get("/admin/file-d-attente")
 @allow(role("admin"))
 def queue_health():
     figures, unreachable = health.queue_health(get_queue)
-    return render_template("notifications/queue_health.html", figures=figures, unreachable=unreachable,
+    return render_template("mail/queue_health.html", figures=figures, unreachable=unreachable,
                            outbox=health.outbox_figures(), tick_labels=TICK_LABELS,
                            worker_labels=WORKER_STATE_LABELS)

@@ -5,7 +5,8 @@ from flask import Flask
 from rq import SimpleWorker
 
 from aap.core.jobs import bind_app
-from aap.core.queue import get_queue, get_redis
+from aap.core.periodic import run_sweeps
+from aap.core.queue import get_queue, get_redis, schedule_tick
 from aap.extensions import db
 
 
@@ -14,11 +15,8 @@ def run_worker(app: Flask, burst: bool = False) -> bool:
     bind_app(app)
     with app.app_context():
         db.engine.dispose(close=False)
-    from aap.notifications.sweeps import run_sweeps
-    from aap.workflow.timers import schedule_tick
-
     with app.app_context():  # what was left pending while no worker (or no Redis) was there
-        run_sweeps(get_queue(app))
+        run_sweeps()
     if not burst:
         schedule_tick(get_queue(app))
     worker = SimpleWorker([get_queue(app)], connection=get_redis(app), name=f"aap-{os.getpid()}")

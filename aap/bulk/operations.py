@@ -10,16 +10,18 @@ from sqlalchemy import and_, delete, func, insert, update
 from sqlalchemy.orm import joinedload, lazyload
 
 from aap.auth.models import RoleGrant, User
-from aap.auth.operations import external_url
+from aap.core.urls import external_url
 from aap.core.models import utcnow
 from aap.core.queue import enqueue_after_commit
 from aap.dossiers.models import Dossier
 from aap.extensions import db
-from aap.notifications.context import encode
-from aap.notifications.mail import render_parts
-from aap.notifications.models import BulkMessage, Mail, Notification
+from aap.mail.context import encode
+from aap.mail.rendering import render_parts
+from aap.bulk.models import BulkMessage
+from aap.mail.models import Mail
+from aap.notifications.models import Notification
 from aap.notifications.operations import channels_for
-from aap.notifications.tasks import deliver_mail
+from aap.mail.tasks import deliver_mail
 from aap.organisations.models import Membership
 
 EVENT = TEMPLATE = "announcement"
@@ -176,7 +178,7 @@ def release(message: BulkMessage, admin) -> int:
         User.id.in_(message.audience.get("user_ids", [])), User.active.is_(True))).scalars().all()
     channels = channels_for(user_ids, EVENT)
     title = " ".join(message.subject.split())  # as the mail's subject line reads
-    link = external_url("inbox.announcement", message_id=message.id)
+    link = external_url("bulk.announcement", message_id=message.id)
     _follow_preferences(message, channels)
     mail_ids = db.session.execute(db.select(Mail.id).where(
         Mail.bulk_message_id == message.id, Mail.status == "held").order_by(Mail.id)).scalars().all()

@@ -1,10 +1,12 @@
 """Effects: what a transition does besides changing the state. Mail goes through the outbox."""
 from pathlib import Path
 
+from aap.core.roles import RECIPIENT_ROLES
+from aap.dossiers.notifications import notify_dossier
 from aap.workflow.registry import effect
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "emails"
-RECIPIENTS = ("holder", "instructors", "admins", "reviewers", "committee", "funders")
+RECIPIENTS = ("holder", *RECIPIENT_ROLES)
 
 
 def _check_notify(params: dict) -> list[str]:
@@ -21,6 +23,4 @@ def _check_notify(params: dict) -> list[str]:
 
 @effect("notify", check=_check_notify)
 def notify(context, to: str, template: str) -> None:
-    from aap.dossiers.notifications import notify_dossier
-
     notify_dossier(context, to, template)

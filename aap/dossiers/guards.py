@@ -3,6 +3,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from aap.dossiers.notifications import recipients
+from aap.extensions import db
+from aap.workflow.models import AuditRecord
 from aap.workflow.registry import guard
 
 
@@ -34,9 +37,6 @@ def dossier_is_complete(context) -> str | None:
 
 
 def _decisions_in_current_state(context) -> list:
-    from aap.extensions import db
-    from aap.workflow.models import AuditRecord
-
     dossier = context.dossier
     return list(db.session.execute(db.select(AuditRecord).where(
         AuditRecord.dossier_id == dossier.id, AuditRecord.transition == "record_funder_decision",
@@ -52,8 +52,6 @@ def funder_has_not_decided(context) -> str | None:
 
 @guard("all_funders_decided", _l("tous les financeurs ont décidé"))
 def all_funders_decided(context) -> str | None:
-    from aap.dossiers.notifications import recipients
-
     funders = {user.id: user for user in recipients(context.dossier, "funders")}
     decided = {record.actor_id for record in _decisions_in_current_state(context)}
     waiting = [funders[i].display_name for i in funders if i not in decided]

@@ -4,7 +4,7 @@ import smtplib
 import email_validator
 import jinja2
 
-from aap.notifications.mail import RecipientGone
+from aap.mail.rendering import RecipientGone
 
 #: seconds to wait before each new attempt; once they are used up the failure is permanent
 BACKOFF = (60, 300, 1800, 7200)

@@ -4,7 +4,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from aap.auth.forms import REQUIRED
-from aap.calls.forms import MultiCheckboxField
+from aap.core.fields import MultiCheckboxField
 
 AUDIENCE_LABELS = {
     "holders": _l("Porteur·ses de projet (membres des structures)"),

@@ -7,33 +7,35 @@ from flask_wtf import FlaskForm
 
 from aap.auth.models import User
 from aap.calls.models import Call
+from aap.calls.queries import all_calls
 from aap.core.listing import requested_sort
-from aap.core.permissions import allow, get_or_404, role
+from aap.core.permissions import allow, get_or_404, role, signed_in
 from aap.extensions import db
-from aap.notifications import bulk
-from aap.notifications.bulk_forms import AUDIENCE_LABELS, MAIL_LABELS, STATUS_LABELS, BulkMessageForm
-from aap.notifications.models import BulkMessage
+from aap.bulk import operations as bulk
+from aap.bulk.forms import AUDIENCE_LABELS, MAIL_LABELS, STATUS_LABELS, BulkMessageForm
+from aap.bulk.models import BulkMessage
 from aap.workflow import engine
 from aap.workflow.models import WorkflowVersion
 
-bp = Blueprint("bulk", __name__, url_prefix="/admin/messages")
+bp = Blueprint("bulk", __name__)
+ADMIN = "/admin/messages"
 
 
-@bp.get("")
+@bp.get(ADMIN)
 @allow(role("admin"))
 def index():
     args = request.args
     sort, descending = requested_sort(args, bulk.SORTS, "date", descending=True)
     page = bulk.messages_page(status=args.get("statut", ""), sort=sort, descending=descending,
                               page=args.get("page", 1, type=int))
-    return render_template("notifications/bulk_index.html", page=page, sort=sort, descending=descending,
+    return render_template("bulk/index.html", page=page, sort=sort, descending=descending,
                            counts=bulk.mail_counts([message.id for message in page.items]),
                            status_labels=STATUS_LABELS, audience_labels=AUDIENCE_LABELS)
 
 
 def _form() -> BulkMessageForm:
     form = BulkMessageForm()
-    calls = db.session.execute(db.select(Call).order_by(Call.year.desc(), Call.title)).scalars()
+    calls = all_calls()
     form.call_id.choices = [("", _("— Tous les appels —"))] + [(call.id, str(call)) for call in calls]
     versions = db.session.execute(db.select(WorkflowVersion).where(
         WorkflowVersion.id.in_(db.select(Call.workflow_version_id))).order_by(WorkflowVersion.id)).scalars()
@@ -46,10 +48,10 @@ def _form() -> BulkMessageForm:
 
 
 def _render_new(form, shown=None, status=200):
-    return render_template("notifications/bulk_new.html", form=form, preview=shown), status
+    return render_template("bulk/new.html", form=form, preview=shown), status
 
 
-@bp.route("/nouveau", methods=["GET", "POST"])
+@bp.route(ADMIN + "/nouveau", methods=["GET", "POST"])
 @allow(role("admin"))
 def new():
     form = _form()
@@ -70,13 +72,13 @@ def new():
     return _render_new(form, shown)
 
 
-@bp.get("/<int:message_id>")
+@bp.get(ADMIN + "/<int:message_id>")
 @allow(role("admin"))
 def show(message_id):
     message = get_or_404(BulkMessage, message_id)
     page = bulk.recipients_page(message, request.args.get("page", 1, type=int))
     released_by = db.session.get(User, message.released_by_id) if message.released_by_id else None
-    return render_template("notifications/bulk_show.html", message=message, page=page, form=FlaskForm(),
+    return render_template("bulk/show.html", message=message, page=page, form=FlaskForm(),
                            counts=bulk.mail_counts([message.id])[message.id],
                            sample=bulk.sample(message) if message.status == "held" else None,
                            released_by=released_by,
@@ -99,7 +101,7 @@ def _act(message_id: int, operation) -> int | None:
     return result
 
 
-@bp.post("/<int:message_id>/envoyer")
+@bp.post(ADMIN + "/<int:message_id>/envoyer")
 @allow(role("admin"))
 def release(message_id):
     sent = _act(message_id, lambda message: bulk.release(message, current_user))
@@ -111,7 +113,7 @@ def release(message_id):
     return redirect(url_for("bulk.show", message_id=message_id))
 
 
-@bp.post("/<int:message_id>/annuler")
+@bp.post(ADMIN + "/<int:message_id>/annuler")
 @allow(role("admin"))
 def cancel(message_id):
     dropped = _act(message_id, bulk.cancel)
@@ -121,3 +123,11 @@ def cancel(message_id):
               "success")
     return redirect(url_for("bulk.show", message_id=message_id))
 
+
+
+@bp.get("/notifications/messages/<int:message_id>")
+@allow(signed_in)
+def announcement(message_id):
+    """A bulk message as its recipients read it, whatever their mail preference."""
+    message = get_or_404(BulkMessage, message_id)
+    return render_template("bulk/announcement.html", message=message)

@@ -14,12 +14,12 @@ from sqlalchemy.orm import joinedload
 from aap.auth.models import User
 from aap.core.jobs import job
 from aap.core.models import utcnow
-from aap.core.queue import enqueue_after_commit
+from aap.core.queue import enqueue_after_commit, get_queue
 from aap.extensions import db
-from aap.notifications import smtp
-from aap.notifications.delivery import BACKOFF, MAX_ATTEMPTS, check_address, classify
-from aap.notifications.mail import render
-from aap.notifications.models import Mail
+from aap.mail import smtp
+from aap.mail.delivery import BACKOFF, MAX_ATTEMPTS, check_address, classify
+from aap.mail.rendering import render
+from aap.mail.models import Mail
 
 log = logging.getLogger(__name__)
 #: a mail claimed longer ago than this by a worker that never finished is tried again
@@ -118,7 +118,7 @@ def build_message(mail: Mail) -> MIMEMultipart:
     return message
 
 
-def relay_outbox(queue, now=None) -> int:
+def relay_outbox(now=None) -> int:
     """Enqueue again what a lost job left behind: pending rows, and sends a dead worker never finished."""
     now = now or utcnow()
     abandoned = db.session.execute(db.select(Mail).where(Mail.status == "sending",
@@ -129,6 +129,7 @@ def relay_outbox(queue, now=None) -> int:
     due = db.session.execute(db.select(Mail.id).where(
         Mail.status == "pending", Mail.created_at <= now - RELAY_GRACE,
         or_(Mail.next_attempt_at.is_(None), Mail.next_attempt_at <= now)).order_by(Mail.id)).scalars().all()
+    queue = get_queue()
     for start in range(0, len(due), BATCH_SIZE):
         queue.enqueue(deliver_mails, due[start:start + BATCH_SIZE])
     return len(due)

@@ -10,8 +10,8 @@ from sqlalchemy import case, func
 
 from aap.core.models import utcnow
 from aap.extensions import db
-from aap.notifications.models import Mail
-from aap.workflow.timers import TICK_JOB_ID
+from aap.mail.models import Mail
+from aap.core.queue import TICK_JOB_ID
 
 #: failed jobs listed on the page, the most recent first
 FAILED_SHOWN = 20

@@ -1,0 +1,1 @@
+"""Bulk messages: an administrator writes to a filtered set of people, reviews, then sends."""

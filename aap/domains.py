@@ -1,0 +1,43 @@
+"""The list of domains, lowest layer first, and how the factory plugs each one into an app."""
+from flask import Flask
+
+from aap import cli
+from aap.admin.domain import DOMAIN as ADMIN
+from aap.auth.domain import DOMAIN as AUTH
+from aap.bulk.domain import DOMAIN as BULK
+from aap.calls.domain import DOMAIN as CALLS
+from aap.core.domain import DOMAIN as CORE
+from aap.core.periodic import register_sweep
+from aap.dossiers.domain import DOMAIN as DOSSIERS
+from aap.mail.domain import DOMAIN as MAIL
+from aap.notifications.domain import DOMAIN as NOTIFICATIONS
+from aap.notifications.reminders import register_kinds
+from aap.organisations.domain import DOMAIN as ORGANISATIONS
+from aap.workflow import registry
+from aap.workflow.domain import DOMAIN as WORKFLOW
+from aap.workflow.subject import register_subject
+
+DOMAINS = (CORE, MAIL, AUTH, NOTIFICATIONS, ORGANISATIONS, WORKFLOW, CALLS, DOSSIERS, BULK, ADMIN)
+
+
+def register_parts(domains=DOMAINS) -> None:
+    """What lives in the process rather than in an app: names workflow files use, reminders, sweeps, receivers."""
+    for domain in domains:
+        registry.register(domain.guards, domain.effects)
+        register_kinds(domain.reminder_kinds)
+        for name, sweep in domain.sweeps:
+            register_sweep(name, sweep)
+        for signal, receiver in domain.receivers:
+            signal.connect(receiver)
+        if domain.workflow_subject is not None:
+            register_subject(domain.workflow_subject)
+
+
+def plug_in(app: Flask, domains=DOMAINS) -> None:
+    register_parts(domains)
+    for domain in domains:
+        for blueprint in domain.blueprints:
+            app.register_blueprint(blueprint)
+        if domain.setup is not None:
+            domain.setup(app)
+    app.cli.add_command(cli.build_group(app, domains))
