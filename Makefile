@@ -23,6 +23,7 @@ run: install
 	$(FLASK) aap serve
 
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 clean:

@@ -185,7 +185,7 @@ def _demo_organisations(holder: User) -> None:
 
 
 def _demo_pdf(title: str) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # imported when a PDF is asked for: loading it costs half a second
 
     return HTML(string=f"<h1>{escape(title)}</h1><p>Pièce de démonstration.</p>").write_pdf()
 

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -47,8 +48,6 @@ def serve_development(app: Flask, port: int) -> None:
 
 
 def _announce(app: Flask, port: int) -> None:
-    from pathlib import Path
-
     path = Path(app.instance_path) / "demo-credentials.json"
     click.echo("")
     click.echo(f"aap tourne sur http://127.0.0.1:{port}/  (Ctrl-C pour tout arrêter)")

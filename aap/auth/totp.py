@@ -2,6 +2,7 @@
 import hashlib
 import secrets
 import time
+from datetime import datetime, timezone
 
 import pyotp
 import segno
@@ -46,8 +47,6 @@ def matching_step(secret: str, code: str, at: float | None = None) -> int | None
 
 
 def _datetime(moment: float):
-    from datetime import datetime, timezone
-
     return datetime.fromtimestamp(moment, timezone.utc)
 
 

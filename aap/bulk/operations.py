@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, lazyload
 
 from aap.auth.models import RoleGrant, User
 from aap.core.urls import external_url
+from aap.calls.models import Call
 from aap.core.models import utcnow
 from aap.core.queue import enqueue_after_commit
 from aap.dossiers.models import Dossier
@@ -133,8 +134,6 @@ def _write_mails(message: BulkMessage, people: list[User], author_name: str) -> 
 
 def hold(author, subject: str, body: str, audience: Audience) -> BulkMessage:
     """Write the message and a held mail for each recipient who wants these by mail at once."""
-    from aap.calls.models import Call
-
     people, channels = _resolve(audience)
     immediate = [person for person in people if channels[person.id] == "immediate"]
     call = db.session.get(Call, audience.call_id) if audience.call_id else None

@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aap.core.formatting import PARIS
 from aap.core.models import TimestampMixin, UTCDateTime
 from aap.extensions import db
 
@@ -66,8 +67,6 @@ class Call(TimestampMixin, db.Model):
                 and (self.closes_at is None or now < self.closes_at))
 
     def closing_day(self) -> date | None:
-        from aap.core.formatting import PARIS
-
         return self.closes_at.astimezone(PARIS).date() if self.closes_at else None
 
 

@@ -1,6 +1,6 @@
 """Every write of the calls domain; nothing here commits."""
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask_babel import gettext as _
 
@@ -23,8 +23,6 @@ class CallRefused(ValueError):
 
 def paris_to_utc(day, moment) -> datetime:
     """A date and time typed in Europe/Paris, honouring daylight saving time, as an aware UTC datetime."""
-    from datetime import timezone
-
     return datetime.combine(day, moment).replace(tzinfo=PARIS).astimezone(timezone.utc)
 
 

@@ -7,6 +7,8 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import get_locale
 
+from aap.core.markdown import render_markdown
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -42,7 +44,5 @@ def date_time(value: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from aap.core.markdown import render_markdown
-
     app.jinja_env.filters.update(money=money, number=number, date=short_date, datetime=date_time,
                                  markdown=render_markdown)

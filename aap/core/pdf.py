@@ -3,7 +3,7 @@ from flask import Response, render_template
 
 
 def pdf_response(template: str, filename: str, **context) -> Response:
-    from weasyprint import HTML
+    from weasyprint import HTML  # imported when a PDF is asked for: loading it costs half a second
 
     html = render_template(template, **context)
     # no base URL: a document never fetches anything, whatever a user typed into it

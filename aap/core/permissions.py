@@ -1,7 +1,7 @@
 """Who may reach what: every endpoint declares its rule here, objects answer through can_*()."""
 from collections.abc import Callable
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from aap.extensions import db, login_manager
@@ -29,8 +29,6 @@ def role(*roles: str) -> Rule:
 
 
 def development_only(user) -> bool:
-    from flask import current_app
-
     return current_app.config["AAP_ENV"] != "production" and role("admin")(user)
 
 
@@ -81,8 +79,6 @@ def _check_access():
 
 
 def current_app_view(endpoint: str):
-    from flask import current_app
-
     return current_app.view_functions.get(endpoint)
 
 

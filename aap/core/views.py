@@ -1,4 +1,5 @@
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -53,6 +54,4 @@ def _probe(check) -> str:
 
 @bp.app_context_processor
 def layout_context():
-    from flask_babel import get_locale
-
     return {"current_locale": str(get_locale()), "locales": LOCALES}

@@ -9,6 +9,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from aap.core.formatting import money
 from aap.dossiers.messages import MAX_BODY
+from aap.questionnaire.definition import parse_source
+from aap.questionnaire.forms import field_name, from_answer, wtforms_field
 
 
 class MessageForm(FlaskForm):
@@ -61,9 +63,6 @@ class DossierForm(FlaskForm):
 @lru_cache(maxsize=64)
 def questionnaire_form_class(version_id: int, source: str):
     """The dossier form plus the questions of one version of the call's application form."""
-    from aap.questionnaire.definition import parse_source
-    from aap.questionnaire.forms import field_name, wtforms_field
-
     attributes = {}
     for field in parse_source(source).fields():
         built = wtforms_field(field)
@@ -76,8 +75,6 @@ def dossier_form(dossier, **kwargs) -> DossierForm:
     version = dossier.form_version
     if version is None:
         return DossierForm(obj=dossier, call=dossier.call, **kwargs)
-    from aap.questionnaire.forms import field_name, from_answer
-
     answers = dossier.answers or {}
     data = {field_name(f.key): from_answer(f, answers.get(f.key)) for f in version.definition.fields()}
     return questionnaire_form_class(version.id, version.source)(obj=dossier, call=dossier.call, data=data, **kwargs)

@@ -11,7 +11,6 @@ from flask import current_app
 from sqlalchemy import or_, update
 from sqlalchemy.orm import joinedload
 
-from aap.auth.models import User
 from aap.core.jobs import job
 from aap.core.models import utcnow
 from aap.core.queue import enqueue_after_commit, get_queue
@@ -69,9 +68,8 @@ def _deliver(mail_id: int, transport) -> str:
     if claimed.rowcount != 1:
         status = db.session.execute(db.select(Mail.status).where(Mail.id == mail_id)).scalar()
         return f"not claimed ({status or 'missing'})"
-    # mail templates read the recipient's name, not their roles
-    mail = db.session.get(Mail, mail_id, populate_existing=True,
-                          options=[joinedload(Mail.user).lazyload(User.grants)])
+    # mail templates read the recipient's name and language, not what their account links to
+    mail = db.session.get(Mail, mail_id, populate_existing=True, options=[joinedload(Mail.user).lazyload("*")])
     try:
         render(mail)
         if transport is not None:

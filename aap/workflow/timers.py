@@ -4,7 +4,6 @@ Each timeout is scheduled at its exact time through RQ's scheduler; a sweep ever
 any that is due, so a timeout survives the loss of Redis.
 """
 import logging
-from datetime import timedelta
 
 from aap.core.jobs import job
 from aap.core.queue import enqueue_after_commit

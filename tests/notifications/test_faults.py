@@ -8,7 +8,6 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
-import flask_migrate
 import pytest
 import redis
 import time_machine

@@ -112,7 +112,6 @@ def test_a_disabled_account_gets_no_digest(session):
 
 
 def test_the_periodic_sweep_writes_the_digest(app, session, worker, mailbox):
-    from aap.core.queue import get_queue
     from aap.core.periodic import run_sweeps
 
     user = factories.make_user(email="porteur@example.org")
