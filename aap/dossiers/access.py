@@ -62,12 +62,6 @@ def access(user, dossier) -> DossierAccess:
     return cache[key]
 
 
-def forget_cached_access() -> None:
-    """A new request starts with nothing cached (tests share one app context between requests)."""
-    if has_app_context():
-        g.pop(_CACHE, None)
-
-
 def _decide(user, dossier) -> DossierAccess:
     roles = roles_on(user, dossier)
     if not roles:

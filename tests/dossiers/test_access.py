@@ -1,0 +1,86 @@
+"""The access function and its SQL twin agree for every person and every dossier of a generated population."""
+import random
+
+import pytest
+from flask_login import AnonymousUserMixin
+
+from aap.dossiers.access import access
+from aap.dossiers.queries import dossiers_page, visible_dossiers
+from aap.extensions import db
+from aap.workflow import engine
+from tests import factories
+
+
+def build_population(seed: int = 2026):
+    rng = random.Random(seed)
+    call, other_call = factories.make_open_call(title="Appel A"), factories.make_open_call(title="Appel B")
+    people = {
+        "holder_1": factories.make_user(), "holder_2": factories.make_user(), "holder_both": factories.make_user(),
+        "instructor": factories.make_user(roles=("instructor",), totp=True),
+        "admin": factories.make_user(roles=("admin",), totp=True),
+        "reviewer_other_call": factories.make_user(roles=("reviewer",), call=other_call, totp=True),
+        "committee": factories.make_user(roles=("committee",), call=call, totp=True),
+        "funder": factories.make_user(roles=("funder",), call=call, totp=True),
+        "no_role": factories.make_user(),
+    }
+    first = factories.make_organisation(members=[people["holder_1"], people["holder_both"]])
+    second = factories.make_organisation(members=[people["holder_2"], people["holder_both"]])
+    dossiers = []
+    for _ in range(12):
+        organisation = rng.choice([first, second])
+        holder = people["holder_1"] if organisation is first else people["holder_2"]
+        dossier = factories.make_dossier(rng.choice([call, other_call]), organisation, holder)
+        if rng.random() < 0.5:
+            engine.apply_transition(dossier.id, "submit", holder)
+            db.session.commit()
+        dossiers.append(dossier)
+    return people, dossiers, {"first": first, "second": second, "call": call, "other_call": other_call}
+
+
+@pytest.mark.parametrize("seed", [2026, 93, 1])
+def test_the_access_function_and_its_sql_twin_agree_on_every_pair(session, seed):
+    people, dossiers, _world = build_population(seed)
+    everyone = {**people, "public": AnonymousUserMixin()}
+    for name, person in everyone.items():
+        listed = {d.id for d in db.session.execute(visible_dossiers(person)).scalars()}
+        decided = {d.id for d in dossiers if access(person, d).view}
+        assert listed == decided, name
+
+
+def test_each_kind_of_person_sees_what_they_should(session):
+    people, dossiers, world = build_population(seed=7)
+    mine = lambda organisations: {d.id for d in dossiers if d.organisation_id in {o.id for o in organisations}}
+    of_call = lambda call: {d.id for d in dossiers if d.call_id == call.id}
+    expected = {
+        "holder_1": mine([world["first"]]), "holder_2": mine([world["second"]]),
+        "holder_both": mine([world["first"], world["second"]]),
+        "instructor": {d.id for d in dossiers}, "admin": {d.id for d in dossiers},
+        "reviewer_other_call": of_call(world["other_call"]), "committee": of_call(world["call"]),
+        "funder": of_call(world["call"]), "no_role": set(),
+    }
+    for name, ids in expected.items():
+        assert {d.id for d in dossiers if access(people[name], d).view} == ids, name
+    assert not any(access(AnonymousUserMixin(), d).view for d in dossiers)
+    holder = people["holder_1"]
+    for dossier in dossiers:
+        rights = access(holder, dossier)
+        if rights.view:  # a holder writes in the thread, never sees the staff's side, edits only drafts
+            assert rights.thread and not rights.staff_view and not rights.internal_notes
+            assert rights.edit == (dossier.state == "draft")
+    committee = people["committee"]
+    assert all(not access(committee, d).thread and access(committee, d).staff_view
+               for d in dossiers if d.call_id == world["call"].id)
+
+
+def test_pages_answer_as_the_access_function_decides(client, session):
+    people, dossiers, _world = build_population(seed=11)
+    for name, person in people.items():
+        client.login(person)
+        for dossier in dossiers:
+            status = client.get(f"/dossiers/{dossier.id}").status_code
+            assert status == (200 if access(person, dossier).view else 404), (name, dossier.id)
+        listed = dossiers_page(person).items
+        assert {d.id for d in listed} == {d.id for d in dossiers if access(person, d).view}, name
+        client.post("/deconnexion")
+    for dossier in dossiers:
+        assert client.get(f"/dossiers/{dossier.id}").status_code == 302  # the public is sent to the login page
