@@ -6,16 +6,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from aap.auth.models import User
-from aap.calls.models import Call
-from aap.calls.queries import all_calls
+from aap.calls.queries import all_calls, versions_followed_by_calls
 from aap.core.listing import requested_sort
 from aap.core.permissions import allow, get_or_404, role, signed_in
 from aap.extensions import db
 from aap.bulk import operations as bulk
+from aap.bulk import queries as bulk_queries
 from aap.bulk.forms import AUDIENCE_LABELS, MAIL_LABELS, STATUS_LABELS, BulkMessageForm
 from aap.bulk.models import BulkMessage
 from aap.workflow import engine
-from aap.workflow.models import WorkflowVersion
 
 bp = Blueprint("bulk", __name__)
 ADMIN = "/admin/messages"
@@ -25,11 +24,11 @@ ADMIN = "/admin/messages"
 @allow(role("admin"))
 def index():
     args = request.args
-    sort, descending = requested_sort(args, bulk.SORTS, "date", descending=True)
-    page = bulk.messages_page(status=args.get("statut", ""), sort=sort, descending=descending,
+    sort, descending = requested_sort(args, bulk_queries.SORTS, "date", descending=True)
+    page = bulk_queries.messages_page(status=args.get("statut", ""), sort=sort, descending=descending,
                               page=args.get("page", 1, type=int))
     return render_template("bulk/index.html", page=page, sort=sort, descending=descending,
-                           counts=bulk.mail_counts([message.id for message in page.items]),
+                           counts=bulk_queries.mail_counts([message.id for message in page.items]),
                            status_labels=STATUS_LABELS, audience_labels=AUDIENCE_LABELS)
 
 
@@ -37,10 +36,8 @@ def _form() -> BulkMessageForm:
     form = BulkMessageForm()
     calls = all_calls()
     form.call_id.choices = [("", _("— Tous les appels —"))] + [(call.id, str(call)) for call in calls]
-    versions = db.session.execute(db.select(WorkflowVersion).where(
-        WorkflowVersion.id.in_(db.select(Call.workflow_version_id))).order_by(WorkflowVersion.id)).scalars()
     states = {}
-    for version in versions:
+    for version in versions_followed_by_calls():
         for state in engine.workflow_of_version(version).ordered_states():
             states.setdefault(state.name, state.label)
     form.states.choices = list(states.items())
@@ -76,10 +73,10 @@ def new():
 @allow(role("admin"))
 def show(message_id):
     message = get_or_404(BulkMessage, message_id)
-    page = bulk.recipients_page(message, request.args.get("page", 1, type=int))
+    page = bulk_queries.recipients_page(message, request.args.get("page", 1, type=int))
     released_by = db.session.get(User, message.released_by_id) if message.released_by_id else None
     return render_template("bulk/show.html", message=message, page=page, form=FlaskForm(),
-                           counts=bulk.mail_counts([message.id])[message.id],
+                           counts=bulk_queries.mail_counts([message.id])[message.id],
                            sample=bulk.sample(message) if message.status == "held" else None,
                            released_by=released_by,
                            status_labels=STATUS_LABELS, audience_labels=AUDIENCE_LABELS,

@@ -2,6 +2,7 @@
 from aap.calls.models import Call
 from aap.core.models import utcnow
 from aap.extensions import db
+from aap.workflow.models import WorkflowVersion
 
 
 def public_calls() -> dict[str, list[Call]]:
@@ -35,3 +36,9 @@ def visible_calls(user) -> list[Call]:
     if not (user.is_authenticated and user.is_staff):
         query = query.where(Call.state != "draft")
     return db.session.execute(query).scalars().all()
+
+
+def versions_followed_by_calls() -> list[WorkflowVersion]:
+    """The pinned workflow versions some call follows, oldest first."""
+    return db.session.execute(db.select(WorkflowVersion).where(WorkflowVersion.id.in_(
+        db.select(Call.workflow_version_id))).order_by(WorkflowVersion.id)).scalars().all()

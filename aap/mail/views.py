@@ -7,16 +7,14 @@ from flask_wtf import FlaskForm
 from aap.core.listing import requested_sort
 from aap.core.permissions import allow, get_or_404, role
 from aap.core.queue import get_queue
-from aap.core.text import contains_pattern
 from aap.extensions import db
-from aap.mail import health, tasks
-from aap.mail.models import MAIL_STATES, Mail
+from aap.mail import health, queries, tasks
+from aap.mail.models import Mail
 
 # no url_prefix: the queue health page lives beside the mailbox, outside /admin/courriels
 bp = Blueprint("mailbox", __name__)
 MAIL_STATE_LABELS = {"held": _l("Retenu (en attente de validation)"), "pending": _l("En attente d'envoi"),
                      "sending": _l("Envoi en cours"), "sent": _l("Envoyé"), "failed": _l("Échec définitif")}
-MAIL_SORTS = {"date": Mail.created_at, "recipient": Mail.to_address, "state": Mail.status}
 TICK_LABELS = {"scheduled": _l("Planifiée"), "queued": _l("Dans la file, en attente d'un worker"),
                "started": _l("En cours d'exécution"),
                "missing": _l("Non planifiée : aucun worker avec planificateur ne l'a programmée")}
@@ -24,32 +22,15 @@ WORKER_STATE_LABELS = {"idle": _l("Disponible"), "busy": _l("Occupé"), "started
                        "suspended": _l("Suspendu"), "?": _l("Inconnu")}
 
 
-def _filtered(query, args):
-    """The mailbox's filters (state and search), shared by the list and the resend-all action."""
-    status = args.get("statut", "")
-    if status in MAIL_STATES:
-        query = query.where(Mail.status == status)
-    search = args.get("q", "").strip()
-    if search:
-        pattern = contains_pattern(search)
-        query = query.where(Mail.to_address.ilike(pattern, escape="\\") | Mail.subject.ilike(pattern, escape="\\")
-                            | Mail.template.ilike(pattern, escape="\\"))
-    return query
-
-
 @bp.get("/admin/courriels")
 @allow(role("admin"))
 def mailbox():
     args = request.args
     # without a chosen column the newest mails come first; a chosen column starts upwards
-    sort, descending = requested_sort(args, MAIL_SORTS, "date", descending="tri" not in args)
-    column = MAIL_SORTS[sort]
-    query = _filtered(db.select(Mail), args).order_by(column.desc() if descending else column.asc(),
-                                                       Mail.id.desc() if descending else Mail.id.asc())
-    page = db.paginate(query, page=args.get("page", 1, type=int), per_page=50, error_out=False)
-    failed = db.session.execute(db.select(db.func.count(Mail.id)).where(Mail.status == "failed")).scalar_one()
+    sort, descending = requested_sort(args, queries.MAIL_SORTS, "date", descending="tri" not in args)
+    page = queries.mailbox_page(args, sort, descending, args.get("page", 1, type=int))
     return render_template("mail/mailbox.html", page=page, state_labels=MAIL_STATE_LABELS, sort=sort,
-                           descending=descending, failed_count=failed, form=FlaskForm())
+                           descending=descending, failed_count=queries.failed_count(), form=FlaskForm())
 
 
 @bp.get("/admin/courriels/<int:mail_id>")
@@ -80,8 +61,7 @@ def resend_failed():
     """Every failed mail matching the mailbox's search goes back to the outbox."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    query = _filtered(db.select(Mail), {"q": request.args.get("q", "")}).where(Mail.status == "failed")
-    mails = db.session.execute(query.order_by(Mail.id)).scalars().all()
+    mails = queries.failed_mails(request.args.get("q", ""))
     for failed_mail in mails:
         tasks.resend(failed_mail)
     db.session.commit()

@@ -6,21 +6,14 @@ from flask_wtf import FlaskForm
 
 from aap.core.permissions import allow, get_or_404, public, signed_in
 from aap.extensions import csrf, db
-from aap.notifications import operations
-from aap.notifications.events import EVENTS, events_for
+from aap.notifications import operations, queries
+from aap.notifications.queries import unread_count
+from aap.notifications.events import events_for
 from aap.notifications.forms import preferences_form
-from aap.notifications.models import Notification, NotificationPreference
+from aap.notifications.models import Notification
 from aap.notifications.unsubscribe import UnsubscribeError, read_unsubscribe_token
 
 bp = Blueprint("inbox", __name__, url_prefix="/notifications")
-FILTERS = {"non-lues": Notification.read_at.is_(None), "lues": Notification.read_at.is_not(None)}
-
-
-def unread_count(user) -> int:
-    return db.session.execute(db.select(db.func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one()
-
-
 @bp.app_context_processor
 def inbox_context():
     return {"unread_notifications": lambda: unread_count(current_user) if current_user.is_authenticated else 0}
@@ -30,14 +23,8 @@ def inbox_context():
 @allow(signed_in)
 def index():
     shown = request.args.get("afficher", "")
-    query = db.select(Notification).where(Notification.user_id == current_user.id)
-    if shown in FILTERS:
-        query = query.where(FILTERS[shown])
-    event = request.args.get("type", "")
-    if event in EVENTS:
-        query = query.where(Notification.event == event)
-    query = query.order_by(Notification.created_at.desc(), Notification.id.desc())
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
+    page = queries.notifications_page(current_user, shown, request.args.get("type", ""),
+                                      request.args.get("page", 1, type=int))
     return render_template("notifications/inbox.html", page=page, form=FlaskForm(), shown=shown,
                            event_options=[(event.name, event.label) for event in events_for(current_user)])
 
@@ -89,8 +76,7 @@ def mark_read():
 @allow(signed_in)
 def preferences():
     events = events_for(current_user)
-    current = dict(db.session.execute(db.select(NotificationPreference.event, NotificationPreference.channel)
-                                      .where(NotificationPreference.user_id == current_user.id)).all())
+    current = queries.chosen_channels(current_user)
     form = preferences_form(events, current, request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         operations.set_preferences(current_user, {event.name: form[event.name].data

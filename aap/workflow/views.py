@@ -3,12 +3,12 @@ from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
 
 from aap.core.permissions import allow, get_or_404, role
-from aap.extensions import db
 from aap.workflow import schema
 from aap.workflow.diagram import render_svg
 from aap.workflow.engine import workflow_of_version
 from aap.workflow.models import WorkflowVersion
 from aap.workflow.operations import workflows_folder
+from aap.workflow.queries import pinned_versions
 from aap.workflow.registry import GUARD_LABELS
 
 bp = Blueprint("workflows", __name__, url_prefix="/admin/workflows")
@@ -45,8 +45,7 @@ def duration(delta) -> str:
 @allow(role("admin"))
 def index():
     workflows, errors = schema.load_directory(workflows_folder())
-    versions = db.session.execute(db.select(WorkflowVersion).order_by(WorkflowVersion.name,
-                                                                      WorkflowVersion.version.desc())).scalars().all()
+    versions = pinned_versions()
     return render_template("workflow/index.html", workflows=workflows, errors=errors, versions=versions)
 
 
