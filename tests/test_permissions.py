@@ -13,7 +13,7 @@ from aap.bulk.models import BulkMessage
 from aap.mail.models import Mail
 from aap.notifications.models import Notification
 from aap.dossiers.attachments import attach
-from aap.dossiers.messages import post_message
+from aap.dossiers.operations import post_message
 from aap.dossiers.receipts import Receipt
 from aap.workflow import audit, engine
 from tests import factories

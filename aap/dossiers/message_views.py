@@ -7,7 +7,8 @@ from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import UploadRefused, download_response, storage
 from aap.dossiers.access import access
 from aap.dossiers.forms import MessageForm
-from aap.dossiers.messages import Message, post_message
+from aap.dossiers.messages import Message
+from aap.dossiers.operations import post_message
 from aap.dossiers.models import Dossier
 from aap.dossiers.views import render_dossier
 from aap.extensions import db

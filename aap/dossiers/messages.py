@@ -4,12 +4,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aap.core.urls import external_url
 from aap.core.models import UTCDateTime, utcnow
 from aap.dossiers.access import access
-from aap.dossiers.notifications import recipients
 from aap.extensions import db
-from aap.notifications.operations import notify
 
 MAX_BODY = 10000
 
@@ -35,19 +32,3 @@ class Message(db.Model):
 
     def can(self, action: str, user) -> bool:
         return action == "view" and access(user, self.dossier).thread
-
-
-def post_message(dossier, author, body: str, stored=None) -> Message:
-    message = Message(dossier_id=dossier.id, author_id=author.id, from_staff=author.is_staff, body=body.strip())
-    if stored is not None:
-        message.file_key, message.file_name, message.file_size = stored.key, stored.name, stored.size
-        message.file_sha256, message.file_type = stored.sha256, stored.content_type
-    db.session.add(message)
-    db.session.flush()
-    readers = recipients(dossier, "holder") if message.from_staff else recipients(dossier, "instructors")
-    for reader in readers:
-        if reader.id != author.id:
-            notify(reader, "dossier_message", dossier_title=dossier.title or f"n° {dossier.id}",
-                   author=author.display_name if message.from_staff is False else None, body=message.body,
-                   link=external_url("dossiers.show", dossier_id=dossier.id) + "#messages-title")
-    return message

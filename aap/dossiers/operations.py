@@ -3,8 +3,12 @@ from flask_babel import gettext as _
 
 from aap.core.models import utcnow
 from aap.core.signals import dossier_started
+from aap.core.urls import external_url
+from aap.dossiers.messages import Message
 from aap.dossiers.models import Dossier
+from aap.dossiers.notifications import recipients
 from aap.extensions import db
+from aap.notifications.operations import notify
 from aap.questionnaire.forms import field_name, to_answer
 from aap.workflow import audit
 from aap.workflow.engine import workflow_of_version
@@ -50,3 +54,19 @@ def refuse_removing_used_strands(call, strands, **ignored) -> str | None:
     if used:
         return _("Un volet retiré est déjà choisi par des dossiers : renommez-le plutôt que de le supprimer.")
     return None
+
+
+def post_message(dossier, author, body: str, stored=None) -> Message:
+    message = Message(dossier_id=dossier.id, author_id=author.id, from_staff=author.is_staff, body=body.strip())
+    if stored is not None:
+        message.file_key, message.file_name, message.file_size = stored.key, stored.name, stored.size
+        message.file_sha256, message.file_type = stored.sha256, stored.content_type
+    db.session.add(message)
+    db.session.flush()
+    readers = recipients(dossier, "holder") if message.from_staff else recipients(dossier, "instructors")
+    for reader in readers:
+        if reader.id != author.id:
+            notify(reader, "dossier_message", dossier_title=dossier.title or f"n° {dossier.id}",
+                   author=author.display_name if message.from_staff is False else None, body=message.body,
+                   link=external_url("dossiers.show", dossier_id=dossier.id) + "#messages-title")
+    return message

@@ -1,6 +1,4 @@
 """Receipts: a reference such as AAP-2021-0042, the time of submission and a checksum of what was submitted."""
-import hashlib
-import json
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, update
@@ -8,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import UTCDateTime
+from aap.core.fingerprints import json_sha256
 from aap.extensions import db
 from aap.workflow.registry import effect
 
@@ -67,10 +66,7 @@ def submitted_content(dossier) -> dict:
     }
 
 
-def checksum(content: dict) -> str:
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
+# a write, yet not in operations.py: an effect of the workflow, run inside the transition that issues it
 @effect("issue_receipt", check=lambda params: ["cet effet ne prend pas de paramètre"] if params else [])
 def issue_receipt(context) -> None:
     dossier = context.dossier
@@ -78,5 +74,5 @@ def issue_receipt(context) -> None:
         dossier.reference = next_reference(dossier.call.year)
     content = {**submitted_content(dossier), "submitted_at": context.now.isoformat(timespec="seconds")}
     context.receipt = Receipt(dossier_id=dossier.id, reference=dossier.reference, sequence=context.record.sequence,
-                              issued_at=context.now, checksum=checksum(content), content=content)
+                              issued_at=context.now, checksum=json_sha256(content), content=content)
     db.session.add(context.receipt)

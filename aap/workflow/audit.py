@@ -1,11 +1,10 @@
 """The audit trail: one record per transition, each holding the hash of the one before."""
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import timezone
 
 from sqlalchemy.orm import lazyload
 
+from aap.core.fingerprints import json_sha256
 from aap.extensions import db
 from aap.workflow.models import AuditRecord
 from aap.workflow.subject import subject_model
@@ -20,7 +19,7 @@ def record_hash(record: AuditRecord) -> str:
         "at": record.at.astimezone(timezone.utc).isoformat(timespec="microseconds"), "comment": record.comment,
         "payload": record.payload, "holder_visible": record.holder_visible, "previous": record.previous_hash,
     }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return json_sha256(content)
 
 
 def append(dossier, *, transition: str, from_state: str | None, to_state: str, actor, at, comment: str = "",

@@ -1,6 +1,7 @@
 import re
 
-from aap.dossiers.receipts import Receipt, checksum
+from aap.core.fingerprints import json_sha256
+from aap.dossiers.receipts import Receipt
 from aap.extensions import db
 from aap.workflow import engine
 from tests import factories
@@ -32,7 +33,7 @@ def test_submission_gives_a_reference_a_time_and_a_checksum(session):
     assert (first.reference, second.reference) == ("AAP-2021-0001", "AAP-2021-0002")
     [receipt] = receipts_of(first)
     assert receipt.reference == "AAP-2021-0001" and receipt.content["title"] == "Épicerie solidaire"
-    assert receipt.checksum == checksum(receipt.content) and re.fullmatch(r"[0-9a-f]{64}", receipt.checksum)
+    assert receipt.checksum == json_sha256(receipt.content) and re.fullmatch(r"[0-9a-f]{64}", receipt.checksum)
 
 
 def test_a_resubmission_keeps_the_reference_and_issues_a_new_receipt(session):
