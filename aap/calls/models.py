@@ -27,7 +27,7 @@ class Call(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     #: name of the file in workflows/ this call follows
     workflow_name: Mapped[str] = mapped_column(String(80), default="plaine-commune")
-    #: the snapshot taken when the call opened
+    #: the workflow version pinned when the call opened
     workflow_version_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_versions.id"))
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

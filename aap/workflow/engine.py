@@ -44,7 +44,7 @@ class Option:
 
 @lru_cache(maxsize=64)
 def _parse(digest: str, source: str) -> Workflow:
-    return schema.load_text(source, f"<snapshot {digest[:12]}>")
+    return schema.load_text(source, f"<pinned version {digest[:12]}>")
 
 
 def workflow_of_version(version) -> Workflow:

@@ -1,4 +1,4 @@
-"""Workflow snapshots, the hash-chained audit trail and the record of version migrations."""
+"""Pinned workflow versions, the hash-chained audit trail and the record of version migrations."""
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
