@@ -4,18 +4,22 @@
 list pages. tests/dossiers/test_access.py holds the two together on a generated population.
 Reviewers, conflicts of interest, blind rules and recusal are added here, to both.
 """
+import time
 from dataclasses import dataclass
 
-from flask import g, has_app_context
-from sqlalchemy import false, or_, true
+from flask import g, has_app_context, has_request_context, session
+from sqlalchemy import and_, false, or_
 
-from aap.core.roles import HOLDER, STAFF_ROLES
+from aap.core.roles import ADMIN, HOLDER, STAFF_ROLES
 from aap.extensions import db
 from aap.organisations.models import Membership
 from aap.workflow.engine import workflow_of
 
 ACTIONS = ("view", "edit", "thread", "staff_view", "internal_notes")
 _CACHE = "dossier_access"
+#: how long an administrator's recorded support opening of a draft lasts, in this browser session
+SUPPORT_SECONDS = 3600
+_SUPPORT = "support_access"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class DossierAccess:
     internal_notes: bool = False
     #: why someone who would otherwise see the dossier steps aside (a conflict of interest, a recusal)
     recused: str | None = None
+    #: an administrator may open this unsubmitted draft for support, once the opening is recorded
+    support_possible: bool = False
 
     def allows(self, action: str) -> bool:
         if action not in ACTIONS:
@@ -62,22 +68,47 @@ def access(user, dossier) -> DossierAccess:
     return cache[key]
 
 
+def is_private_draft(dossier) -> bool:
+    """Never submitted: the reference is given at the first submission. Until then it is the organisation's."""
+    return dossier.reference is None
+
+
 def _decide(user, dossier) -> DossierAccess:
     roles = roles_on(user, dossier)
     if not roles:
         return NONE
+    if HOLDER not in roles and is_private_draft(dossier):
+        if ADMIN not in roles:
+            return NONE
+        if not _support_granted(dossier):
+            return DossierAccess(roles=frozenset(), support_possible=True)
+        return DossierAccess(roles=frozenset(), view=True, staff_view=True, internal_notes=True)
     staff = bool(roles - {HOLDER})
     editable_by = set(workflow_of(dossier).states[dossier.state].editable_by)
     return DossierAccess(roles=roles, view=True, edit=bool(roles & editable_by),
                          thread=bool(roles & (STAFF_ROLES | {HOLDER})), staff_view=staff, internal_notes=staff)
 
 
+def grant_support(dossier) -> None:
+    """Record in this browser session that its administrator may open this draft (the caller audits it)."""
+    granted = {key: until for key, until in session.get(_SUPPORT, {}).items() if until > time.time()}
+    granted[str(dossier.id)] = time.time() + SUPPORT_SECONDS
+    session[_SUPPORT] = granted
+    g.pop(_CACHE, None)
+
+
+def _support_granted(dossier) -> bool:
+    return has_request_context() and session.get(_SUPPORT, {}).get(str(dossier.id), 0) > time.time()
+
+
 def visible_condition(user, dossier_entity):
-    """The SQL twin of `access(user, d).view`: a WHERE clause on the Dossier entity (or an alias of it)."""
+    """The SQL twin of `access(user, d).view` (support openings aside): a WHERE clause on the Dossier entity."""
     if user is None or not user.is_authenticated:
         return false()
+    member_of = dossier_entity.organisation_id.in_(
+        db.select(Membership.organisation_id).where(Membership.user_id == user.id))
+    submitted = dossier_entity.reference.is_not(None)  # lists never show a draft to staff, support included
     if any(grant.call_id is None for grant in user.grants):
-        return true()
-    member_of = db.select(Membership.organisation_id).where(Membership.user_id == user.id)
+        return or_(member_of, submitted)
     granted_calls = sorted({grant.call_id for grant in user.grants})
-    return or_(dossier_entity.organisation_id.in_(member_of), dossier_entity.call_id.in_(granted_calls))
+    return or_(member_of, and_(submitted, dossier_entity.call_id.in_(granted_calls)))

@@ -1,7 +1,7 @@
 """The dossiers blueprint: its URL rules, each bound to a handler of the dossiers' view modules."""
 from flask import Blueprint
 
-from aap.dossiers import attachment_views, message_views, views
+from aap.dossiers import attachment_views, message_views, support_views, views
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
@@ -17,6 +17,7 @@ RULES = (
     ("/<int:dossier_id>/pieces/<int:attachment_id>/supprimer", attachment_views.remove, POST),
     ("/<int:dossier_id>/messages", message_views.post, POST),
     ("/<int:dossier_id>/messages/<int:message_id>/fichier", message_views.message_file, GET),
+    ("/<int:dossier_id>/assistance", support_views.support, BOTH),
 )
 for rule, view, methods in RULES:
     bp.add_url_rule(rule, view_func=view, methods=methods)

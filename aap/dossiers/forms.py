@@ -21,6 +21,14 @@ class MessageForm(FlaskForm):
                      description=_l("PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX, 10 Mo au plus."))
 
 
+class SupportForm(FlaskForm):
+    reason = TextAreaField(_l("Pourquoi ouvrez-vous ce brouillon ?"), render_kw={"rows": 3},
+                           description=_l("Par exemple : « appel de la structure le 3 mars, aide au budget ». "
+                                          "Ce motif est inscrit à l'historique du dossier, que la structure lit."),
+                           validators=[DataRequired(_l("Indiquez le motif de cette ouverture.")),
+                                       Length(max=500, message=_l("Le motif dépasse 500 caractères."))])
+
+
 class TransitionForm(FlaskForm):
     """One form per available transition; what it requires is checked by the engine, with its messages."""
 

@@ -14,6 +14,8 @@ from aap.workflow import audit
 from aap.workflow.engine import workflow_of_version
 
 DRAFT_FIELDS = ("title", "summary", "requested_amount", "strand_id")
+#: the audit record of an administrator opening a draft for support
+SUPPORT_ACCESS = "support_access"
 
 
 def save_draft(dossier: Dossier, data: dict) -> None:
@@ -70,3 +72,9 @@ def post_message(dossier, author, body: str, stored=None) -> Message:
                    author=author.display_name if message.from_staff is False else None, body=message.body,
                    link=external_url("dossiers.show", dossier_id=dossier.id) + "#messages-title")
     return message
+
+
+def record_support_access(dossier: Dossier, admin, reason: str) -> None:
+    """An administrator opens a draft for support: the opening goes into the dossier's history, which its holders read."""
+    audit.append(dossier, transition=SUPPORT_ACCESS, from_state=dossier.state, to_state=dossier.state, actor=admin,
+                 at=utcnow(), comment=reason.strip())

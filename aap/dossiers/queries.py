@@ -9,7 +9,7 @@ from aap.dossiers.models import Dossier
 from aap.dossiers.receipts import Receipt
 from aap.extensions import db
 from aap.workflow.models import AuditRecord
-from aap.organisations.models import Organisation
+from aap.organisations.models import Membership, Organisation
 
 SORTS = {"id": Dossier.id, "title": Dossier.title, "state": Dossier.state, "updated": Dossier.state_entered_at}
 
@@ -52,3 +52,15 @@ def audit_record(dossier, sequence: int) -> AuditRecord | None:
 def dossier_counts_by_call(sender=None, **ignored) -> dict[int, int]:
     """Receiver of dossier_counts_wanted: the number of dossiers of every call, in one query."""
     return dict(db.session.execute(db.select(Dossier.call_id, db.func.count()).group_by(Dossier.call_id)).all())
+
+
+def private_draft_count(user) -> int:
+    """Drafts not yet submitted in the calls this person works on, shown to staff as a number only."""
+    grants = list(user.grants)
+    if not grants:
+        return 0
+    query = db.select(db.func.count(Dossier.id)).where(Dossier.reference.is_(None), Dossier.organisation_id.not_in(
+        db.select(Membership.organisation_id).where(Membership.user_id == user.id)))
+    if not any(grant.call_id is None for grant in grants):
+        query = query.where(Dossier.call_id.in_(sorted({grant.call_id for grant in grants})))
+    return db.session.execute(query).scalar_one()

@@ -11,7 +11,8 @@ from aap.dossiers import operations as dossier_operations
 from aap.dossiers.access import access
 from aap.dossiers.forms import MessageForm, TransitionForm, dossier_form
 from aap.dossiers.models import Dossier
-from aap.dossiers.queries import SORTS, audit_record, dossiers_page, receipts_of, thread_of
+from aap.dossiers.queries import (SORTS, audit_record, dossiers_page, private_draft_count, receipts_of,
+                                  thread_of)
 from aap.dossiers.receipts import Receipt
 from aap.dossiers.timeline import timeline
 from aap.extensions import db
@@ -36,6 +37,7 @@ def index():
     if chosen is not None and chosen.workflow_version is not None:
         states = [(s.name, s.label) for s in engine.workflow_of_version(chosen.workflow_version).ordered_states()]
     return render_template("dossiers/index.html", page=page, sort=sort, descending=descending,
+                           private_drafts=private_draft_count(current_user),
                            call_options=[(call.id, str(call)) for call in calls], state_options=states,
                            workflow_of=engine.workflow_of)
 
@@ -56,6 +58,9 @@ def render_dossier(dossier, forms=None, status=200, message_form=None):
 
 @allow(signed_in)
 def show(dossier_id):
+    draft = db.session.get(Dossier, dossier_id)
+    if draft is not None and access(current_user, draft).support_possible:
+        return redirect(url_for("dossiers.support", dossier_id=dossier_id))
     return render_dossier(get_or_404(Dossier, dossier_id))
 
 
