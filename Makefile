@@ -24,6 +24,7 @@ run: install
 
 test: install
 	$(BIN)/lint-imports
+	$(BIN)/bandit --quiet --recursive aap --severity-level medium
 	$(BIN)/python -m pytest
 
 clean:
