@@ -10,7 +10,7 @@ def pdf_response(template: str, filename: str, **context) -> Response:
     document = HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
     return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Content-Security-Policy": "default-src 'none'; sandbox"})
+                             "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'"})
 
 
 def _refuse_fetch(url: str, *args, **kwargs):

@@ -1,5 +1,5 @@
 """Security headers on every response."""
-from flask import Flask
+from flask import Flask, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -25,6 +25,11 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if request.endpoint != "static":
+            # pages and files carry personal data: no shared cache keeps them, the back button refetches them
+            headers["Cache-Control"] = "no-store"
         if production:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response

@@ -120,5 +120,5 @@ def download_response(key: str, content_type: str, name: str):
     """A stored file sent as an attachment that a browser never renders, whatever its content."""
     response = send_file(storage().open(key), mimetype=content_type, as_attachment=True, download_name=name,
                          max_age=0)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     return response
