@@ -69,8 +69,12 @@ def test_another_organisation_gets_404_and_a_wrong_role_403(world, client):
     assert client.get(f"/dossiers/{dossier.id}").status_code == 404
     assert act(client, dossier, "submit").status_code == 404
     client.login(world.instructor)
-    forbidden = act(client, dossier, "submit")
-    assert forbidden.status_code == 403 and "Votre rôle ne permet pas « Déposer le dossier »." in forbidden.page
+    assert act(client, dossier, "submit").status_code == 404  # a draft is its organisation's until submitted
+    engine.apply_transition(dossier.id, "submit", world.holder)
+    db.session.commit()
+    client.login(world.holder)
+    forbidden = act(client, dossier, "declare_eligible")
+    assert forbidden.status_code == 403 and "Votre rôle ne permet pas « Déclarer recevable »." in forbidden.page
     assert act(client, dossier, "teleport").status_code == 404
 
 
