@@ -1,8 +1,11 @@
-"""Shared column helpers: UTC timestamps stored naive-free, typed Mapped[] everywhere."""
+"""Shared column helpers: UTC timestamps stored naive-free, a stored file's columns, typed Mapped[] everywhere."""
 from datetime import datetime, timezone
+from typing import ClassVar
 
-from sqlalchemy import DateTime, TypeDecorator
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, Integer, String, TypeDecorator
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from aap.core.storage import StoredFile
 
 
 def utcnow() -> datetime:
@@ -32,3 +35,31 @@ class UTCDateTime(TypeDecorator):
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def _file_column(column_type):
+    """A column of the stored file, required unless the model says its rows may carry no file."""
+    return declared_attr(lambda cls: mapped_column(column_type(), nullable=cls.file_optional))
+
+
+class StoredFileColumns:
+    """The stored file a row carries: its key on disk, name, size, checksum and type."""
+
+    #: true when a row may carry no file
+    file_optional: ClassVar[bool] = False
+    file_key = _file_column(lambda: String(64))
+    file_name = _file_column(lambda: String(200))
+    file_size = _file_column(Integer)
+    file_sha256 = _file_column(lambda: String(64))
+    file_type = _file_column(lambda: String(120))
+
+    @property
+    def stored_file(self) -> StoredFile | None:
+        if self.file_key is None:
+            return None
+        return StoredFile(self.file_key, self.file_name, self.file_size, self.file_sha256, self.file_type)
+
+    @stored_file.setter
+    def stored_file(self, stored: StoredFile) -> None:
+        self.file_key, self.file_name, self.file_size = stored.key, stored.name, stored.size
+        self.file_sha256, self.file_type = stored.sha256, stored.content_type

@@ -116,9 +116,21 @@ def storage() -> LocalStorage:
     return LocalStorage(Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"))
 
 
-def download_response(key: str, content_type: str, name: str):
+def receive(field) -> StoredFile | None:
+    """Store the file sent in a form's file field; None when none was sent or it was refused (reason on the field)."""
+    upload = field.data
+    if not upload or not getattr(upload, "filename", None):
+        return None
+    try:
+        return storage().save(upload.stream, upload.filename)
+    except UploadRefused as refusal:
+        field.errors = [*field.errors, str(refusal)]
+        return None
+
+
+def download_response(stored: StoredFile):
     """A stored file sent as an attachment that a browser never renders, whatever its content."""
-    response = send_file(storage().open(key), mimetype=content_type, as_attachment=True, download_name=name,
-                         max_age=0)
+    response = send_file(storage().open(stored.key), mimetype=stored.content_type, as_attachment=True,
+                         download_name=stored.name, max_age=0)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

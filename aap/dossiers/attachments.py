@@ -1,28 +1,24 @@
 """Files attached to a dossier: the call's required pieces, and any other the holder wants to add."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aap.core.models import UTCDateTime, utcnow
+from aap.core.models import StoredFileColumns, UTCDateTime, utcnow
 from aap.core.storage import StoredFile
 from aap.extensions import db
 
 OTHER = "autre"
 
 
-class Attachment(db.Model):
+class Attachment(StoredFileColumns, db.Model):
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
     #: key of the call's required attachment it answers, or "autre"
     kind: Mapped[str] = mapped_column(String(60))
-    storage_key: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(200))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    content_type: Mapped[str] = mapped_column(String(120))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -39,7 +35,7 @@ def attach(dossier, kind: str, stored: StoredFile, user) -> Attachment:
     if kind != OTHER:
         for previous in [a for a in dossier.attachments if a.kind == kind]:
             dossier.attachments.remove(previous)
-    attachment = Attachment(kind=kind, storage_key=stored.key, name=stored.name, size=stored.size,
-                            sha256=stored.sha256, content_type=stored.content_type, uploaded_by_id=user.id)
+    attachment = Attachment(kind=kind, stored_file=stored, uploaded_by_id=user.id)
     dossier.attachments.append(attachment)
     return attachment
+

@@ -6,7 +6,7 @@ from aap.calls.queries import visible_calls
 from aap.core.listing import requested_sort
 from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
-from aap.core.storage import UploadRefused, download_response, storage
+from aap.core.storage import StoredFile, download_response, receive, storage
 from aap.dossiers import operations as dossier_operations
 from aap.dossiers.access import access
 from aap.dossiers.forms import MessageForm, TransitionForm, dossier_form
@@ -87,26 +87,25 @@ def act(dossier_id, name):
     form = TransitionForm(prefix=name)
     data = {"comment": form.comment.data, "amount": form.amount.data}
     try:
-        if form.file.data:
-            data["file"] = storage().save(form.file.data.stream, form.file.data.filename)
+        if (stored := receive(form.file)) is not None:
+            data["file"] = stored
+        if form.file.errors:  # the refusal moves from the field to the exception, which puts it back
+            raise engine.TransitionRefused(form.file.errors.pop(), "invalid", "file")
         expected = int(form.version.data) if (form.version.data or "").isdigit() else None
         if not form.validate():
             raise engine.TransitionRefused(_("Le formulaire contient une erreur."), "invalid")
         record = engine.apply_transition(dossier.id, name, current_user, data, expected_version=expected)
         db.session.commit()
-    except (engine.TransitionRefused, UploadRefused) as refusal:
+    except engine.TransitionRefused as refusal:
         db.session.rollback()
         if "file" in data:  # the transition did not happen: its file is not kept
             storage().delete(data["file"].key)
-        code = getattr(refusal, "code", "invalid")
-        message = getattr(refusal, "message", str(refusal))
-        field = getattr(refusal, "field", None) or ("file" if isinstance(refusal, UploadRefused) else None)
-        if field:
-            getattr(form, field).errors = [*getattr(form, field).errors, message]
+        if refusal.field:
+            getattr(form, refusal.field).errors = [*getattr(form, refusal.field).errors, refusal.message]
         else:
-            form.form_errors.append(message)
+            form.form_errors.append(refusal.message)
         dossier = db.session.get(Dossier, dossier_id)
-        return render_dossier(dossier, forms={name: form}, status=REFUSAL_STATUS.get(code, 400))
+        return render_dossier(dossier, forms={name: form}, status=REFUSAL_STATUS.get(refusal.code, 400))
     flash(_("« %(label)s » : c'est fait. Le dossier est maintenant à l'état « %(state)s ».",
             label=engine.workflow_of(dossier).transitions[name].label,
             state=engine.workflow_of(dossier).state_label(record.to_state)), "success")
@@ -126,5 +125,4 @@ def record_file(dossier_id, sequence):
     if record is None or "file" not in record.payload or not (record.holder_visible
                                                               or access(current_user, dossier).staff_view):
         abort(404)
-    stored = record.payload["file"]
-    return download_response(stored["key"], stored["content_type"], stored["name"])
+    return download_response(StoredFile(**record.payload["file"]))
