@@ -5,27 +5,15 @@ Everything goes through Storage so that an S3-compatible store can replace the l
 import hashlib
 import os
 import secrets
-import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask import current_app, send_file
 from flask_babel import gettext as _
 
+from aap.core.filetypes import EXTENSIONS, ArchiveRefused, sniff
+
 MAX_BYTES = 10 * 1024 * 1024
-#: what we accept, recognised by the first bytes of the file, never by its name
-SIGNATURES = {
-    "application/pdf": [b"%PDF-"],
-    "image/png": [b"\x89PNG\r\n\x1a\n"],
-    "image/jpeg": [b"\xff\xd8\xff"],
-}
-OFFICE_TYPES = {
-    "application/vnd.oasis.opendocument.text": ".odt",
-    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-}
-EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", **OFFICE_TYPES}
 
 
 class UploadRefused(ValueError):
@@ -42,24 +30,6 @@ class StoredFile:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def sniff(head: bytes, path: Path) -> str | None:
-    for content_type, signatures in SIGNATURES.items():
-        if any(head.startswith(signature) for signature in signatures):
-            return content_type
-    if head.startswith(b"PK\x03\x04") and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
-                return declared if declared in OFFICE_TYPES else None
-            if "[Content_Types].xml" in names:
-                if any(n.startswith("word/") for n in names):
-                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                if any(n.startswith("xl/") for n in names):
-                    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return None
 
 
 def safe_name(name: str, content_type: str) -> str:
@@ -97,8 +67,11 @@ class LocalStorage:
         if size == 0:
             target.unlink()
             raise UploadRefused(_("Le fichier est vide."))
-        with open(target, "rb") as handle:
-            content_type = sniff(handle.read(16), target)
+        try:
+            content_type = sniff(target)
+        except ArchiveRefused as refusal:
+            target.unlink()
+            raise UploadRefused(str(refusal)) from None
         if content_type is None:
             target.unlink()
             raise UploadRefused(_("Ce type de fichier n'est pas accepté : envoyez un PDF, une image PNG ou JPEG, "
