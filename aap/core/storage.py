@@ -1,10 +1,13 @@
 """Uploaded files: checked by content, stored outside the web root under a random key, with a checksum.
 
-Everything goes through Storage so that an S3-compatible store can replace the local folder.
+Everything goes through Storage so that an S3-compatible store can replace the local folder. A file is
+written under a temporary name and renamed only once it is complete and accepted.
 """
 import hashlib
+import logging
 import os
 import secrets
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -13,11 +16,18 @@ from flask_babel import gettext as _
 
 from aap.core.filetypes import EXTENSIONS, ArchiveRefused, sniff
 
+log = logging.getLogger(__name__)
 MAX_BYTES = 10 * 1024 * 1024
+CHUNK = 64 * 1024
+PARTIAL_PREFIX = ".partiel-"
 
 
 class UploadRefused(ValueError):
     pass
+
+
+class StorageUnavailable(UploadRefused):
+    """The file was fine, but the disk (or the store) could not take it."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,13 @@ class StoredFile:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Room:
+    """How many bytes a new file may take where it goes, and what to say when it takes more."""
+    bytes: int
+    refusal: str
 
 
 def safe_name(name: str, content_type: str) -> str:
@@ -49,34 +66,27 @@ class LocalStorage:
             raise UploadRefused("clé de fichier invalide")
         return self.root / key[:2] / key
 
-    def save(self, stream, filename: str) -> StoredFile:
+    def save(self, stream, filename: str, room: Room | None = None) -> StoredFile:
         key = secrets.token_hex(20)
         target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        digest, size = hashlib.sha256(), 0
-        with open(target, "wb") as out:
-            while chunk := stream.read(64 * 1024):
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    out.close()
-                    target.unlink()
-                    raise UploadRefused(_("Le fichier dépasse la taille maximale de %(n)d Mo.",
-                                          n=MAX_BYTES // (1024 * 1024)))
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            target.unlink()
-            raise UploadRefused(_("Le fichier est vide."))
+        partial = None
         try:
-            content_type = sniff(target)
-        except ArchiveRefused as refusal:
-            target.unlink()
-            raise UploadRefused(str(refusal)) from None
-        if content_type is None:
-            target.unlink()
-            raise UploadRefused(_("Ce type de fichier n'est pas accepté : envoyez un PDF, une image PNG ou JPEG, "
-                                  "ou un document ODT, ODS, DOCX ou XLSX."))
-        return StoredFile(key, safe_name(filename, content_type), size, digest.hexdigest(), content_type)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, partial = tempfile.mkstemp(prefix=PARTIAL_PREFIX, dir=target.parent)
+            with os.fdopen(handle, "wb") as out:
+                size, digest = _copy(stream, out, room)
+                out.flush()
+                os.fsync(out.fileno())
+            content_type = _checked_type(Path(partial), size)
+            os.replace(partial, target)
+        except OSError as error:
+            log.error("Fichier non enregistré dans %s : %s", self.root, error)
+            raise StorageUnavailable(_("Le fichier n'a pas pu être enregistré pour le moment. Réessayez dans "
+                                       "quelques minutes ; si cela continue, prévenez l'équipe.")) from None
+        finally:
+            if partial is not None and os.path.exists(partial):
+                os.unlink(partial)
+        return StoredFile(key, safe_name(filename, content_type), size, digest, content_type)
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
@@ -85,17 +95,47 @@ class LocalStorage:
         return open(self.path(key), "rb")
 
 
+def _copy(stream, out, room: Room | None) -> tuple[int, str]:
+    """Copy the upload while counting it, and stop as soon as it is larger than allowed."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise UploadRefused(_("Le fichier dépasse la taille maximale de %(n)d Mo.",
+                                  n=MAX_BYTES // (1024 * 1024)))
+        if room is not None and size > room.bytes:
+            raise UploadRefused(room.refusal)
+        digest.update(chunk)
+        out.write(chunk)
+    return size, digest.hexdigest()
+
+
+def _checked_type(path: Path, size: int) -> str:
+    if size == 0:
+        raise UploadRefused(_("Le fichier est vide."))
+    try:
+        content_type = sniff(path)
+    except ArchiveRefused as refusal:
+        raise UploadRefused(str(refusal)) from None
+    if content_type is None:
+        raise UploadRefused(_("Ce type de fichier n'est pas accepté : envoyez un PDF, une image PNG ou JPEG, "
+                              "ou un document ODT, ODS, DOCX ou XLSX."))
+    return content_type
+
+
 def storage() -> LocalStorage:
     return LocalStorage(Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"))
 
 
-def receive(field) -> StoredFile | None:
+def receive(field, room: Room | None = None) -> StoredFile | None:
     """Store the file sent in a form's file field; None when none was sent or it was refused (reason on the field)."""
     upload = field.data
     if not upload or not getattr(upload, "filename", None):
         return None
     try:
-        return storage().save(upload.stream, upload.filename)
+        if room is not None and room.bytes <= 0:
+            raise UploadRefused(room.refusal)
+        return storage().save(upload.stream, upload.filename, room)
     except UploadRefused as refusal:
         field.errors = [*field.errors, str(refusal)]
         return None
@@ -107,3 +147,4 @@ def download_response(stored: StoredFile):
                          download_name=stored.name, max_age=0)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import download_response, receive
-from aap.dossiers.attachments import OTHER, Attachment, attach
+from aap.dossiers.attachments import OTHER, Attachment, attach, room_for
 from aap.dossiers.models import Dossier
 from aap.extensions import db
 
@@ -31,9 +31,10 @@ def upload(dossier_id):
     if not form.validate_on_submit() or not form.file.data or not form.file.data.filename:
         flash(_("Choisissez un fichier avant d'envoyer « %(piece)s ».", piece=piece), "error")
         return redirect(target)
-    stored = receive(form.file)
+    stored = receive(form.file, room_for(dossier, kind))
     if stored is None:
-        flash(_("« %(piece)s » n'a pas été ajouté : %(reason)s", piece=piece, reason=form.file.errors[-1]), "error")
+        flash(_("« %(piece)s » n'a pas été ajouté : %(reason)s", piece=piece, reason=form.file.errors[-1]),
+              "error")
         return redirect(target)
     attach(dossier, kind, stored, current_user)
     db.session.commit()

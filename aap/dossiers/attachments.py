@@ -1,12 +1,13 @@
 """Files attached to a dossier: the call's required pieces, and any other the holder wants to add."""
 from datetime import datetime
 
-
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import StoredFileColumns, UTCDateTime, utcnow
-from aap.core.storage import StoredFile
+from aap.core.storage import Room, StoredFile
 from aap.extensions import db
 
 OTHER = "autre"
@@ -39,3 +40,14 @@ def attach(dossier, kind: str, stored: StoredFile, user) -> Attachment:
     dossier.attachments.append(attachment)
     return attachment
 
+
+def room_for(dossier, kind: str) -> Room:
+    """What a new piece of this kind may take, within the dossier's limits on the number and size of its pieces."""
+    kept = [a for a in dossier.attachments if kind == OTHER or a.kind != kind]  # a required piece is replaced
+    most_pieces, most_bytes = current_app.config["MAX_PIECES_PER_DOSSIER"], current_app.config["MAX_DOSSIER_BYTES"]
+    if len(kept) >= most_pieces:
+        return Room(0, _("Un dossier compte au plus %(n)d pièces : retirez-en une avant d'en ajouter une autre.",
+                         n=most_pieces))
+    return Room(most_bytes - sum(a.file_size for a in kept),
+                _("Les pièces d'un dossier ne peuvent pas dépasser %(n)d Mo au total : retirez une pièce ou "
+                  "envoyez un fichier plus léger.", n=most_bytes // (1024 * 1024)))
