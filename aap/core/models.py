@@ -1,11 +1,12 @@
 """Shared column helpers: UTC timestamps stored naive-free, a stored file's columns, typed Mapped[] everywhere."""
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import ClassVar
 
-from sqlalchemy import DateTime, Integer, String, TypeDecorator
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import DateTime, Integer, String, TypeDecorator, event, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, object_session
 
-from aap.core.storage import StoredFile
+from aap.core.storage import StoredFile, release_after_commit
 
 
 def utcnow() -> datetime:
@@ -43,7 +44,7 @@ def _file_column(column_type):
 
 
 class StoredFileColumns:
-    """The stored file a row carries: its key on disk, name, size, checksum and type."""
+    """The stored file a row carries (key on disk, name, size, checksum, type); it leaves the disk with the row."""
 
     #: true when a row may carry no file
     file_optional: ClassVar[bool] = False
@@ -63,3 +64,14 @@ class StoredFileColumns:
     def stored_file(self, stored: StoredFile) -> None:
         self.file_key, self.file_name, self.file_size = stored.key, stored.name, stored.size
         self.file_sha256, self.file_type = stored.sha256, stored.content_type
+
+    @classmethod
+    def stored_file_keys(cls, session) -> Iterator[str]:
+        """The keys of the files this model's rows point to, for `aap storage check`."""
+        yield from session.execute(select(cls.file_key).where(cls.file_key.is_not(None))).scalars()
+
+
+@event.listens_for(StoredFileColumns, "after_delete", propagate=True)
+def _release_file(mapper, connection, row) -> None:
+    if row.file_key:
+        release_after_commit(object_session(row), row.file_key)

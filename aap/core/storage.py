@@ -1,24 +1,34 @@
 """Uploaded files: checked by content, stored outside the web root under a random key, with a checksum.
 
 Everything goes through Storage so that an S3-compatible store can replace the local folder. A file is
-written under a temporary name and renamed only once it is complete and accepted.
+written under a temporary name and renamed only once it is complete and accepted; a file written during
+a transaction that rolls back is deleted, and so is a row's file once the row's deletion is committed.
 """
+import errno
 import hashlib
 import logging
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask import current_app, send_file
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from aap.core.filetypes import EXTENSIONS, ArchiveRefused, sniff
+from aap.extensions import db
 
 log = logging.getLogger(__name__)
 MAX_BYTES = 10 * 1024 * 1024
 CHUNK = 64 * 1024
+#: files written in this session's transaction: deleted if it rolls back
+_WRITTEN = "aap_files_written"
+#: files of rows deleted in this session's transaction: deleted once it commits
+_RELEASED = "aap_files_released"
 PARTIAL_PREFIX = ".partiel-"
 
 
@@ -86,6 +96,7 @@ class LocalStorage:
         finally:
             if partial is not None and os.path.exists(partial):
                 os.unlink(partial)
+        discard_on_rollback(key)
         return StoredFile(key, safe_name(filename, content_type), size, digest, content_type)
 
     def delete(self, key: str) -> None:
@@ -93,6 +104,12 @@ class LocalStorage:
 
     def open(self, key: str):
         return open(self.path(key), "rb")
+
+    def files(self) -> Iterator[Path]:
+        """Every file in the folder, stored or left half-written, by its path."""
+        if self.root.is_dir():
+            for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+                yield from sorted(p for p in folder.iterdir() if p.is_file())
 
 
 def _copy(stream, out, room: Room | None) -> tuple[int, str]:
@@ -148,3 +165,35 @@ def download_response(stored: StoredFile):
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
+
+def discard_on_rollback(key: str) -> None:
+    """A new file lives only if the transaction that is to point at it commits."""
+    db.session.info.setdefault(_WRITTEN, []).append(key)
+
+
+def release_after_commit(session: Session, key: str) -> None:
+    """A row's file is deleted once the deletion of the row is committed, and kept if it rolls back."""
+    session.info.setdefault(_RELEASED, []).append(key)
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_released(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+    _delete_quietly(session.info.pop(_RELEASED, []))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _delete_written_on_rollback(session: Session, transaction) -> None:
+    if transaction.parent is None:  # after a commit both lists are empty: what is left was rolled back
+        session.info.pop(_RELEASED, None)
+        _delete_quietly(session.info.pop(_WRITTEN, []))
+
+
+def _delete_quietly(keys: list[str]) -> None:
+    """The database has spoken: a file that cannot go now is left for `aap storage check`."""
+    for key in keys:
+        try:
+            storage().delete(key)
+        except OSError as error:
+            if error.errno != errno.ENOENT:
+                log.warning("Fichier %s non supprimé : %s", key, error)

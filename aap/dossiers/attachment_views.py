@@ -52,7 +52,7 @@ def download(dossier_id, attachment_id):
 def remove(dossier_id, attachment_id):
     attachment = get_or_404(Attachment, attachment_id, "edit", dossier_id=dossier_id)
     name = attachment.file_name
-    attachment.dossier.attachments.remove(attachment)
+    attachment.dossier.attachments.remove(attachment)  # its file goes once this is committed
     db.session.commit()
     flash(_("« %(name)s » est retiré du dossier.", name=name), "success")
     return redirect(url_for("dossiers.show", dossier_id=dossier_id, _anchor="pieces-title"))

@@ -6,7 +6,7 @@ from aap.calls.queries import visible_calls
 from aap.core.listing import requested_sort
 from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
-from aap.core.storage import StoredFile, download_response, receive, storage
+from aap.core.storage import StoredFile, download_response, receive
 from aap.dossiers import operations as dossier_operations
 from aap.dossiers.access import access
 from aap.dossiers.forms import MessageForm, TransitionForm, dossier_form
@@ -85,21 +85,11 @@ def edit(dossier_id):
 def act(dossier_id, name):
     dossier = get_or_404(Dossier, dossier_id)
     form = TransitionForm(prefix=name)
-    data = {"comment": form.comment.data, "amount": form.amount.data}
     try:
-        if (stored := receive(form.file)) is not None:
-            data["file"] = stored
-        if form.file.errors:  # the refusal moves from the field to the exception, which puts it back
-            raise engine.TransitionRefused(form.file.errors.pop(), "invalid", "file")
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
-        if not form.validate():
-            raise engine.TransitionRefused(_("Le formulaire contient une erreur."), "invalid")
-        record = engine.apply_transition(dossier.id, name, current_user, data, expected_version=expected)
+        record = _act(dossier, name, form)
         db.session.commit()
     except engine.TransitionRefused as refusal:
-        db.session.rollback()
-        if "file" in data:  # the transition did not happen: its file is not kept
-            storage().delete(data["file"].key)
+        db.session.rollback()  # and with it the file stored for this action
         if refusal.field:
             getattr(form, refusal.field).errors = [*getattr(form, refusal.field).errors, refusal.message]
         else:
@@ -110,6 +100,20 @@ def act(dossier_id, name):
             label=engine.workflow_of(dossier).transitions[name].label,
             state=engine.workflow_of(dossier).state_label(record.to_state)), "success")
     return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+
+
+def _act(dossier, name: str, form):
+    """Apply the action with what the form brings; only an action that takes a file has one stored."""
+    if not form.validate():
+        raise engine.TransitionRefused(_("Le formulaire contient une erreur."), "invalid")
+    data = {"comment": form.comment.data, "amount": form.amount.data}
+    transition = engine.workflow_of(dossier).transitions.get(name)
+    if transition is not None and "file" in transition.requires:
+        data["file"] = receive(form.file)
+        if form.file.errors:  # the refusal moves from the field to the exception, which puts it back
+            raise engine.TransitionRefused(form.file.errors.pop(), "invalid", "file")
+    expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+    return engine.apply_transition(dossier.id, name, current_user, data, expected_version=expected)
 
 
 @allow(signed_in)

@@ -93,3 +93,4 @@ def test_a_dossier_s_pieces_have_a_total_size(client, holder_dossier, uploads, l
     upload(client, holder_dossier, pdf_of(int(2.5 * MIB)), kind="statuts", name="statuts v2.pdf")
     [replaced] = pieces(holder_dossier)  # a replaced piece leaves its room to the new file
     assert replaced.file_name == "statuts v2.pdf" and replaced.file_size == int(2.5 * MIB)
+    assert [p.name for p in files_in(uploads)] == [replaced.file_key]
