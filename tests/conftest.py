@@ -145,6 +145,14 @@ def login_as(client):
 
 
 @pytest.fixture
+def uploads(app, tmp_path, monkeypatch):
+    """The uploads of this test go to a folder of its own, returned."""
+    folder = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
+    return folder
+
+
+@pytest.fixture
 def mailbox(smtp_server):
     smtp_server.inbox.clear()
     return smtp_server.inbox

@@ -10,8 +10,10 @@ import subprocess
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 
@@ -73,6 +75,22 @@ def _wait_for_port(port: int, timeout: float = 10) -> None:
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"nothing listens on port {port}")
+
+
+@contextmanager
+def small_file_system(size: str = "1m"):
+    """A real file system that fills up after `size`: a tmpfs mount, which needs root (as in CI)."""
+    folder = tempfile.mkdtemp(prefix="aap-small-disk-")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", folder],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        os.rmdir(folder)
+        unavailable("TMPFS", f"full-disk tests skipped: cannot mount a tmpfs ({mounted.stderr.strip()})")
+    try:
+        yield Path(folder)
+    finally:
+        subprocess.run(["umount", folder], check=True)
+        os.rmdir(folder)
 
 
 def postgres_database(name: str) -> str:

@@ -1,8 +1,9 @@
-"""What the core adds to every app: access checks, error pages, headers, formats, the core pages."""
+"""What the core adds to every app: access checks, error pages, headers, formats, the core pages, `storage check`."""
 from flask import Flask
 
 from aap.core import errors, formatting, i18n, permissions, queue, security
 from aap.core.domains import Domain
+from aap.core.storage_cli import storage_commands
 from aap.core.views import bp
 from aap.extensions import babel
 
@@ -16,4 +17,4 @@ def setup(app: Flask) -> None:
     errors.init_app(app)
 
 
-DOMAIN = Domain("core", blueprints=(bp,), setup=setup)
+DOMAIN = Domain("core", blueprints=(bp,), setup=setup, commands=(storage_commands,))

@@ -1,28 +1,25 @@
 """Files attached to a dossier: the call's required pieces, and any other the holder wants to add."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aap.core.models import UTCDateTime, utcnow
-from aap.core.storage import StoredFile
+from aap.core.models import StoredFileColumns, UTCDateTime, utcnow
+from aap.core.storage import Room, StoredFile
 from aap.extensions import db
 
 OTHER = "autre"
 
 
-class Attachment(db.Model):
+class Attachment(StoredFileColumns, db.Model):
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
     #: key of the call's required attachment it answers, or "autre"
     kind: Mapped[str] = mapped_column(String(60))
-    storage_key: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(200))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    content_type: Mapped[str] = mapped_column(String(120))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -39,7 +36,18 @@ def attach(dossier, kind: str, stored: StoredFile, user) -> Attachment:
     if kind != OTHER:
         for previous in [a for a in dossier.attachments if a.kind == kind]:
             dossier.attachments.remove(previous)
-    attachment = Attachment(kind=kind, storage_key=stored.key, name=stored.name, size=stored.size,
-                            sha256=stored.sha256, content_type=stored.content_type, uploaded_by_id=user.id)
+    attachment = Attachment(kind=kind, stored_file=stored, uploaded_by_id=user.id)
     dossier.attachments.append(attachment)
     return attachment
+
+
+def room_for(dossier, kind: str) -> Room:
+    """What a new piece of this kind may take, within the dossier's limits on the number and size of its pieces."""
+    kept = [a for a in dossier.attachments if kind == OTHER or a.kind != kind]  # a required piece is replaced
+    most_pieces, most_bytes = current_app.config["MAX_PIECES_PER_DOSSIER"], current_app.config["MAX_DOSSIER_BYTES"]
+    if len(kept) >= most_pieces:
+        return Room(0, _("Un dossier compte au plus %(n)d pièces : retirez-en une avant d'en ajouter une autre.",
+                         n=most_pieces))
+    return Room(most_bytes - sum(a.file_size for a in kept),
+                _("Les pièces d'un dossier ne peuvent pas dépasser %(n)d Mo au total : retirez une pièce ou "
+                  "envoyez un fichier plus léger.", n=most_bytes // (1024 * 1024)))

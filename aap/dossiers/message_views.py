@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from aap.core.permissions import allow, get_or_404, signed_in
-from aap.core.storage import UploadRefused, download_response, storage
+from aap.core.storage import download_response, receive
 from aap.dossiers.access import access
 from aap.dossiers.forms import MessageForm
 from aap.dossiers.messages import Message
@@ -26,11 +26,8 @@ def post(dossier_id):
     dossier = _thread_dossier(dossier_id)
     form = MessageForm(prefix="message")
     if form.validate_on_submit():
-        try:
-            stored = storage().save(form.file.data.stream, form.file.data.filename) if form.file.data else None
-        except UploadRefused as refusal:
-            form.file.errors = [*form.file.errors, str(refusal)]
-        else:
+        stored = receive(form.file)
+        if not form.file.errors:
             post_message(dossier, current_user, form.body.data, stored)
             db.session.commit()
             flash(_("Votre message est envoyé."), "success")
@@ -41,6 +38,6 @@ def post(dossier_id):
 @allow(signed_in)
 def message_file(dossier_id, message_id):
     message = get_or_404(Message, message_id, dossier_id=dossier_id)
-    if not message.file_key:
+    if message.stored_file is None:
         abort(404)
-    return download_response(message.file_key, message.file_type, message.file_name)
+    return download_response(message.stored_file)

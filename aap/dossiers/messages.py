@@ -1,18 +1,19 @@
 """The thread between a dossier's holders and the instruction team, with attachments."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aap.core.models import UTCDateTime, utcnow
+from aap.core.models import StoredFileColumns, UTCDateTime, utcnow
 from aap.dossiers.access import access
 from aap.extensions import db
 
 MAX_BODY = 10000
 
 
-class Message(db.Model):
+class Message(StoredFileColumns, db.Model):
     __tablename__ = "dossier_messages"
+    file_optional = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
@@ -21,11 +22,6 @@ class Message(db.Model):
     from_staff: Mapped[bool]
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    file_key: Mapped[str | None] = mapped_column(String(64))
-    file_name: Mapped[str | None] = mapped_column(String(200))
-    file_size: Mapped[int | None] = mapped_column(Integer)
-    file_sha256: Mapped[str | None] = mapped_column(String(64))
-    file_type: Mapped[str | None] = mapped_column(String(120))
 
     author = relationship("User")
     dossier = relationship("Dossier")

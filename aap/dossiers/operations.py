@@ -61,8 +61,7 @@ def refuse_removing_used_strands(call, strands, **ignored) -> str | None:
 def post_message(dossier, author, body: str, stored=None) -> Message:
     message = Message(dossier_id=dossier.id, author_id=author.id, from_staff=author.is_staff, body=body.strip())
     if stored is not None:
-        message.file_key, message.file_name, message.file_size = stored.key, stored.name, stored.size
-        message.file_sha256, message.file_type = stored.sha256, stored.content_type
+        message.stored_file = stored
     db.session.add(message)
     db.session.flush()
     readers = recipients(dossier, "holder") if message.from_staff else recipients(dossier, "instructors")

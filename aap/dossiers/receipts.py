@@ -61,7 +61,7 @@ def submitted_content(dossier) -> dict:
         "siret": organisation.siret, "rna": organisation.rna, "title": dossier.title, "summary": dossier.summary,
         "requested_amount": str(dossier.requested_amount) if dossier.requested_amount is not None else None,
         "strand": dossier.strand.name if dossier.strand else None,
-        "attachments": [{"kind": a.kind, "name": a.name, "size": a.size, "sha256": a.sha256}
+        "attachments": [{"kind": a.kind, "name": a.file_name, "size": a.file_size, "sha256": a.file_sha256}
                         for a in dossier.attachments],
     }
 

@@ -6,7 +6,7 @@ from aap.calls.queries import visible_calls
 from aap.core.listing import requested_sort
 from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
-from aap.core.storage import UploadRefused, download_response, storage
+from aap.core.storage import StoredFile, download_response, receive
 from aap.dossiers import operations as dossier_operations
 from aap.dossiers.access import access
 from aap.dossiers.forms import MessageForm, TransitionForm, dossier_form
@@ -90,32 +90,35 @@ def edit(dossier_id):
 def act(dossier_id, name):
     dossier = get_or_404(Dossier, dossier_id)
     form = TransitionForm(prefix=name)
-    data = {"comment": form.comment.data, "amount": form.amount.data}
     try:
-        if form.file.data:
-            data["file"] = storage().save(form.file.data.stream, form.file.data.filename)
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
-        if not form.validate():
-            raise engine.TransitionRefused(_("Le formulaire contient une erreur."), "invalid")
-        record = engine.apply_transition(dossier.id, name, current_user, data, expected_version=expected)
+        record = _act(dossier, name, form)
         db.session.commit()
-    except (engine.TransitionRefused, UploadRefused) as refusal:
-        db.session.rollback()
-        if "file" in data:  # the transition did not happen: its file is not kept
-            storage().delete(data["file"].key)
-        code = getattr(refusal, "code", "invalid")
-        message = getattr(refusal, "message", str(refusal))
-        field = getattr(refusal, "field", None) or ("file" if isinstance(refusal, UploadRefused) else None)
-        if field:
-            getattr(form, field).errors = [*getattr(form, field).errors, message]
+    except engine.TransitionRefused as refusal:
+        db.session.rollback()  # and with it the file stored for this action
+        if refusal.field:
+            getattr(form, refusal.field).errors = [*getattr(form, refusal.field).errors, refusal.message]
         else:
-            form.form_errors.append(message)
+            form.form_errors.append(refusal.message)
         dossier = db.session.get(Dossier, dossier_id)
-        return render_dossier(dossier, forms={name: form}, status=REFUSAL_STATUS.get(code, 400))
+        return render_dossier(dossier, forms={name: form}, status=REFUSAL_STATUS.get(refusal.code, 400))
     flash(_("« %(label)s » : c'est fait. Le dossier est maintenant à l'état « %(state)s ».",
             label=engine.workflow_of(dossier).transitions[name].label,
             state=engine.workflow_of(dossier).state_label(record.to_state)), "success")
     return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+
+
+def _act(dossier, name: str, form):
+    """Apply the action with what the form brings; only an action that takes a file has one stored."""
+    if not form.validate():
+        raise engine.TransitionRefused(_("Le formulaire contient une erreur."), "invalid")
+    data = {"comment": form.comment.data, "amount": form.amount.data}
+    transition = engine.workflow_of(dossier).transitions.get(name)
+    if transition is not None and "file" in transition.requires:
+        data["file"] = receive(form.file)
+        if form.file.errors:  # the refusal moves from the field to the exception, which puts it back
+            raise engine.TransitionRefused(form.file.errors.pop(), "invalid", "file")
+    expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+    return engine.apply_transition(dossier.id, name, current_user, data, expected_version=expected)
 
 
 @allow(signed_in)
@@ -131,5 +134,4 @@ def record_file(dossier_id, sequence):
     if record is None or "file" not in record.payload or not (record.holder_visible
                                                               or access(current_user, dossier).staff_view):
         abort(404)
-    stored = record.payload["file"]
-    return download_response(stored["key"], stored["content_type"], stored["name"])
+    return download_response(StoredFile(**record.payload["file"]))

@@ -1,7 +1,8 @@
 """Pinned workflow versions, the hash-chained audit trail and the record of version migrations."""
+from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import TimestampMixin, UTCDateTime, utcnow
@@ -51,6 +52,12 @@ class AuditRecord(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
     actor = relationship("User")
+
+    @classmethod
+    def stored_file_keys(cls, session) -> Iterator[str]:
+        """The files that actions carried, for `aap storage check`."""
+        payloads = session.execute(select(cls.payload).execution_options(yield_per=500)).scalars()
+        return (payload["file"]["key"] for payload in payloads if isinstance(payload, dict) and "file" in payload)
 
 
 class WorkflowMigration(TimestampMixin, db.Model):

@@ -53,7 +53,7 @@ def test_required_pieces_complete_the_dossier(client, draft, tmp_path):
 def test_a_new_file_for_a_required_piece_replaces_the_old_one(client, draft):
     upload(client, draft, "statuts", name="v1.pdf")
     upload(client, draft, "statuts", name="v2.pdf")
-    assert [a.name for a in attachments(draft)] == ["v2.pdf"]
+    assert [a.file_name for a in attachments(draft)] == ["v2.pdf"]
 
 
 @pytest.mark.parametrize("content, name, message", [
@@ -71,7 +71,7 @@ def test_bad_files_are_refused_and_nothing_is_kept(client, draft, tmp_path, cont
 def test_a_path_in_the_file_name_is_dropped(client, draft):
     upload(client, draft, "statuts", name="../../etc/passwd")
     [attachment] = attachments(draft)
-    assert attachment.name == "passwd.pdf"
+    assert attachment.file_name == "passwd.pdf"
     download = client.get(f"/dossiers/{draft.id}/pieces/{attachment.id}")
     assert download.data == PDF and download.headers["Content-Disposition"] == "attachment; filename=passwd.pdf"
     assert download.headers["X-Content-Type-Options"] == "nosniff"
