@@ -117,4 +117,4 @@ def test_only_the_holders_may_edit_a_draft(client, login_as):
     client.login(factories.make_user())
     assert client.get(f"/dossiers/{dossier.id}/modifier").status_code == 404
     client.login(factories.make_user(roles=("instructor",), totp=True))
-    assert client.get(f"/dossiers/{dossier.id}/modifier").status_code == 403
+    assert client.get(f"/dossiers/{dossier.id}/modifier").status_code == 404  # a draft is hidden from staff

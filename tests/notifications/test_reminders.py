@@ -137,7 +137,7 @@ def awaiting_report(session):
     call = factories.make_open_call()
     dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder)
     dossier.answers = {"end_date": (utcnow() + timedelta(days=20)).date().isoformat()}
-    dossier.state = "agreement_signed"
+    dossier.state, dossier.reference = "agreement_signed", "AAP-2026-0042"  # as if it had come this far
     engine.apply_transition(dossier.id, "pay_advance", admin, {"amount": "6000"})
     db.session.commit()
     return dossier, holder

@@ -114,16 +114,21 @@ def test_lists_show_each_person_their_dossiers_with_constant_queries(world, clie
     client.login(world.holder)
     page = client.get("/dossiers").page
     assert "Mon projet" in page and "Projet voisin" not in page
+    engine.apply_transition(mine.id, "submit", world.holder)
+    db.session.commit()
     client.login(world.instructor)
     with count_queries() as few:
         client.get(f"/dossiers?appel={world.call.id}")
     for index in range(20):
-        factories.make_dossier(world.call, other_org, world.other_holder, title=f"Projet {index}")
+        submitted = factories.make_dossier(world.call, other_org, world.other_holder, title=f"Projet {index}")
+        engine.apply_transition(submitted.id, "submit", world.other_holder)
+        db.session.commit()
     with count_queries() as many:
-        staff_page = client.get(f"/dossiers?appel={world.call.id}&etat=draft").page
+        staff_page = client.get(f"/dossiers?appel={world.call.id}&etat=submitted").page
     assert few.n == many.n
-    assert "Projet 19" in staff_page and "Mon projet" in staff_page
-    assert db.session.get(Dossier, mine.id).state == "draft"
+    assert "Projet 19" in staff_page and "Mon projet" in staff_page and "Projet voisin" not in staff_page
+    assert "1 dossier est en cours de rédaction" in staff_page  # the neighbour's draft, as a count
+    assert db.session.get(Dossier, mine.id).state == "submitted"
 
 
 def test_admin_opens_a_call_which_pins_its_workflow(client, login_as):
