@@ -10,15 +10,16 @@ from aap.auth import forms, operations, throttle, totp
 from aap.auth.models import User
 from aap.auth.tokens import TokenError, read_token
 from aap.core.permissions import allow, public
+from aap.core.urls import local_target
 from aap.extensions import db
 
 bp = Blueprint("auth", __name__)
 PENDING_LOGIN_SECONDS = 600
 
 
-def _safe_next(default: str = "public_calls.home") -> str:
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else url_for(default)
+def _safe_next(target: str | None = None) -> str:
+    """The visitor's `next` (or the given target) if it stays on this site, else the home page."""
+    return local_target(request.args.get("next") if target is None else target, url_for("public_calls.home"))
 
 
 def _throttled_message(seconds: int) -> str:
@@ -141,7 +142,7 @@ def two_factor():
             return render_template("auth/two_factor.html", form=form), 429
         if totp.check_totp(user, form.code.data) or totp.use_recovery_code(user, form.code.data):
             throttle.clear(keys)
-            return _complete_login(user, session["pending_login"].get("next") or url_for("public_calls.home"))
+            return _complete_login(user, _safe_next(session["pending_login"].get("next", "")))
         throttle.record_failure(keys)
         form.code.errors.append(_("Ce code n'est pas valable. Vérifiez l'heure de votre téléphone, "
                                   "attendez le code suivant et réessayez."))
@@ -166,7 +167,7 @@ def enrol_totp():
             db.session.commit()
             target = url_for("account.account")
             if not current_user.is_authenticated:
-                target = session["pending_login"].get("next") or url_for("public_calls.home")
+                target = _safe_next(session["pending_login"].get("next", ""))
                 _complete_login(user, target)
             return render_template("auth/recovery_codes.html", codes=codes, next_url=target)
         form.code.errors.append(_("Ce code ne correspond pas. Vérifiez que vous avez scanné le QR code "
