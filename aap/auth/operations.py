@@ -15,12 +15,13 @@ def find_user(email: str) -> User | None:
 
 def register(full_name: str, email: str, password: str, locale: str) -> User | None:
     """Create an account and mail its verification link; an existing address gets a warning mail instead."""
+    password_hash = hash_password(password)  # before the lookup: a known address costs the same time
     existing = find_user(email)
     if existing is not None:
         queue_mail(existing.email, "account_exists", user=existing,
                    login_url=external_url("auth.login"), reset_url=external_url("auth.forgot_password"))
         return None
-    user = User(full_name=full_name.strip(), email=email, password_hash=hash_password(password), locale=locale)
+    user = User(full_name=full_name.strip(), email=email, password_hash=password_hash, locale=locale)
     db.session.add(user)
     db.session.flush()
     send_verification(user)
@@ -40,7 +41,9 @@ def verify_email(token: str) -> User:
 
 def check_credentials(email: str, password: str) -> User | None:
     user = find_user(email)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    # the hash is checked even for an unknown or disabled account, so that both take the same time
+    matches = verify_password(user.password_hash if user is not None else None, password)
+    if user is None or not user.active or not matches:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
