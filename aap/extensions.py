@@ -1,7 +1,7 @@
 """Unbound extensions, bound to an app by init_extensions()."""
 import sqlite3
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -47,7 +47,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        # a POST takes the write lock first, so its conditional UPDATEs wait instead of failing on a stale read
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if has_request_context() and request.method == "POST" else "BEGIN")
 
 
 def init_extensions(app: Flask) -> None:
