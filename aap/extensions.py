@@ -3,6 +3,8 @@ import sqlite3
 
 from flask import Flask, has_request_context, request
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +30,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+#: counts in the app's Redis (aap.core.ratelimit); request.remote_addr is the client once ProxyFix has run
+limiter = Limiter(get_remote_address)
 
 
 @event.listens_for(Engine, "connect")
@@ -60,4 +64,3 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
-

@@ -1,3 +1,4 @@
+import math
 import time
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -10,6 +11,7 @@ from aap.auth import forms, operations, throttle, totp
 from aap.auth.models import User
 from aap.auth.tokens import TokenError, read_token
 from aap.core.permissions import allow, public
+from aap.core.ratelimit import LimitsUnavailable, RateLimited
 from aap.core.urls import local_target
 from aap.extensions import db
 
@@ -23,9 +25,21 @@ def _safe_next(target: str | None = None) -> str:
 
 
 def _throttled_message(seconds: int) -> str:
-    minutes = max(1, round(seconds / 60))
+    minutes = max(1, math.ceil(seconds / 60))
     return ngettext("Trop de tentatives de connexion. Par sécurité, réessayez dans %(num)d minute.",
                     "Trop de tentatives de connexion. Par sécurité, réessayez dans %(num)d minutes.", minutes)
+
+
+def _refused(refusal: Exception, errors: list, template: str, limited_message: str | None = None, **context):
+    """The form again, as typed, with why it was refused and when to try again (429 or 503 + Retry-After)."""
+    if isinstance(refusal, RateLimited):
+        errors.append(limited_message or _throttled_message(refusal.seconds))
+        status, wait = 429, refusal.seconds
+    else:
+        errors.append(_("Par sécurité, cette vérification est suspendue tant que le décompte des tentatives est "
+                        "indisponible. Réessayez dans une minute : ce que vous avez saisi a été gardé."))
+        status, wait = 503, 60
+    return render_template(template, **context), status, {"Retry-After": str(wait)}
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
@@ -82,18 +96,16 @@ def login():
         return redirect(_safe_next())
     form = forms.LoginForm()
     if form.validate_on_submit():
-        keys = throttle.keys_for(form.email.data, request.remote_addr)
-        wait = throttle.retry_after(keys)
-        if wait:
-            form.form_errors.append(_throttled_message(wait))
-            return render_template("auth/login.html", form=form), 429
+        try:
+            attempt = throttle.count_login(form.email.data)
+        except (RateLimited, LimitsUnavailable) as refusal:
+            return _refused(refusal, form.form_errors, "auth/login.html", form=form)
         user = operations.check_credentials(form.email.data, form.password.data)
         if user is None:
-            throttle.record_failure(keys)
             db.session.commit()
             form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
             return render_template("auth/login.html", form=form), 200
-        throttle.clear(keys)
+        attempt.succeeded()
         if user.email_verified_at is None:
             operations.send_verification(user)
             db.session.commit()
@@ -135,15 +147,13 @@ def two_factor():
         return redirect(url_for("auth.login"))
     form = forms.TwoFactorForm()
     if form.validate_on_submit():
-        keys = throttle.keys_for("2fa:" + user.email, request.remote_addr)
-        wait = throttle.retry_after(keys)
-        if wait:
-            form.code.errors.append(_throttled_message(wait))
-            return render_template("auth/two_factor.html", form=form), 429
+        try:
+            throttle.count_second_factor(user.id)
+        except (RateLimited, LimitsUnavailable) as refusal:
+            return _refused(refusal, form.code.errors, "auth/two_factor.html", form=form)
         if totp.check_totp(user, form.code.data) or totp.use_recovery_code(user, form.code.data):
-            throttle.clear(keys)
+            throttle.second_factor_succeeded(user.id)
             return _complete_login(user, _safe_next(session["pending_login"].get("next", "")))
-        throttle.record_failure(keys)
         form.code.errors.append(_("Ce code n'est pas valable. Vérifiez l'heure de votre téléphone, "
                                   "attendez le code suivant et réessayez."))
     return render_template("auth/two_factor.html", form=form)
