@@ -11,7 +11,7 @@ from aap.auth import forms, operations, throttle, totp
 from aap.auth.models import User
 from aap.auth.tokens import TokenError, read_token
 from aap.core.permissions import allow, public
-from aap.core.ratelimit import LimitsUnavailable, RateLimited
+from aap.core.ratelimit import LimitsUnavailable, RateLimited, limit_mail, mail_refusal_message, refusal_answer
 from aap.core.urls import local_target
 from aap.extensions import db
 
@@ -30,16 +30,18 @@ def _throttled_message(seconds: int) -> str:
                     "Trop de tentatives de connexion. Par sécurité, réessayez dans %(num)d minutes.", minutes)
 
 
-def _refused(refusal: Exception, errors: list, template: str, limited_message: str | None = None, **context):
+def _refused(refusal: Exception, errors: list, template: str, message: str | None = None, **context):
     """The form again, as typed, with why it was refused and when to try again (429 or 503 + Retry-After)."""
-    if isinstance(refusal, RateLimited):
-        errors.append(limited_message or _throttled_message(refusal.seconds))
-        status, wait = 429, refusal.seconds
-    else:
-        errors.append(_("Par sécurité, cette vérification est suspendue tant que le décompte des tentatives est "
-                        "indisponible. Réessayez dans une minute : ce que vous avez saisi a été gardé."))
-        status, wait = 503, 60
-    return render_template(template, **context), status, {"Retry-After": str(wait)}
+    if message is None and isinstance(refusal, RateLimited):
+        message = _throttled_message(refusal.seconds)
+    errors.append(message or _("Par sécurité, cette vérification est suspendue tant que le décompte des "
+                               "tentatives est indisponible. Réessayez dans une minute : ce que vous avez "
+                               "saisi a été gardé."))
+    return render_template(template, **context), *refusal_answer(refusal)
+
+
+def _mail_refused(refusal: Exception, form, template: str, **context):
+    return _refused(refusal, form.form_errors, template, mail_refusal_message(refusal), form=form, **context)
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
@@ -47,6 +49,10 @@ def _refused(refusal: Exception, errors: list, template: str, limited_message: s
 def register():
     form = forms.RegisterForm()
     if form.validate_on_submit():
+        try:
+            limit_mail(form.email.data)
+        except (RateLimited, LimitsUnavailable) as refusal:
+            return _mail_refused(refusal, form, "auth/register.html")
         operations.register(form.full_name.data, form.email.data, form.password.data, str(get_locale()))
         db.session.commit()
         return redirect(url_for("auth.check_mailbox"))
@@ -81,6 +87,10 @@ def verify_email(token):
 def resend_verification():
     form = forms.ResendVerificationForm()
     if form.validate_on_submit():
+        try:
+            limit_mail(form.email.data)  # counted for unknown addresses too, so the answer tells nothing
+        except (RateLimited, LimitsUnavailable) as refusal:
+            return _mail_refused(refusal, form, "auth/resend_verification.html")
         user = operations.find_user(form.email.data)
         if user is not None and user.email_verified_at is None and user.password_hash:
             operations.send_verification(user)
@@ -107,11 +117,7 @@ def login():
             return render_template("auth/login.html", form=form), 200
         attempt.succeeded()
         if user.email_verified_at is None:
-            operations.send_verification(user)
-            db.session.commit()
-            form.form_errors.append(_("Votre adresse e-mail n'est pas encore confirmée. "
-                                      "Nous venons de vous renvoyer le lien de confirmation."))
-            return render_template("auth/login.html", form=form), 200
+            return _unverified(user, form)
         db.session.commit()
         if user.totp_enabled or user.requires_two_factor():
             session["pending_login"] = {"token": user.session_token, "at": time.time(),
@@ -119,6 +125,21 @@ def login():
             return redirect(url_for("auth.two_factor" if user.totp_enabled else "auth.enrol_totp"))
         return _complete_login(user, _safe_next())
     return render_template("auth/login.html", form=form)
+
+
+def _unverified(user: User, form):
+    """The right password on an unconfirmed address: a new link, unless this address was sent enough already."""
+    try:
+        limit_mail(user.email)
+    except (RateLimited, LimitsUnavailable):
+        form.form_errors.append(_("Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien de confirmation "
+                                  "que nous vous avons déjà envoyé (regardez aussi dans les indésirables)."))
+        return render_template("auth/login.html", form=form), 200
+    operations.send_verification(user)
+    db.session.commit()
+    form.form_errors.append(_("Votre adresse e-mail n'est pas encore confirmée. "
+                              "Nous venons de vous renvoyer le lien de confirmation."))
+    return render_template("auth/login.html", form=form), 200
 
 
 def _pending_user() -> User | None:
@@ -201,6 +222,10 @@ def logout():
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
+        try:
+            limit_mail(form.email.data)  # counted for unknown addresses too, so the answer tells nothing
+        except (RateLimited, LimitsUnavailable) as refusal:
+            return _mail_refused(refusal, form, "auth/forgot_password.html")
         operations.request_password_reset(form.email.data)
         db.session.commit()
         return render_template("auth/check_mailbox.html", reset=True)

@@ -5,6 +5,8 @@ import time
 
 import redis
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from limits import parse_many
 from limits.errors import StorageError
 from limits.storage import RedisStorage, Storage
@@ -24,7 +26,29 @@ class RateLimited(TooManyRequests):
 
 
 class LimitsUnavailable(Exception):
-    """Redis cannot count: what the limit protects is refused rather than left unlimited."""
+    """Redis cannot count: what the limit protects is refused rather than left unlimited.
+
+    Counting in each process's memory instead would give an attacker the limit once per process
+    and afresh at every restart, and would not stop the mails from piling up for later.
+    """
+
+
+def refusal_answer(refusal: Exception) -> tuple[int, dict]:
+    """The status and Retry-After of a refusal: 429 for a used-up limit, 503 while Redis cannot count."""
+    if isinstance(refusal, RateLimited):
+        return 429, {"Retry-After": str(refusal.seconds)}
+    return 503, {"Retry-After": "60"}
+
+
+def mail_refusal_message(refusal: Exception) -> str:
+    if isinstance(refusal, RateLimited):
+        minutes = max(1, math.ceil(refusal.seconds / 60))
+        return ngettext("Trop de courriels ont été demandés pour cette adresse ou depuis votre connexion. "
+                        "Réessayez dans %(num)d minute : ce que vous avez saisi a été gardé.",
+                        "Trop de courriels ont été demandés pour cette adresse ou depuis votre connexion. "
+                        "Réessayez dans %(num)d minutes : ce que vous avez saisi a été gardé.", minutes)
+    return _("L'envoi de courriels est suspendu pour un instant. Réessayez dans une minute : "
+             "ce que vous avez saisi a été gardé.")
 
 
 class AppRedisStorage(RedisStorage):
@@ -92,6 +116,19 @@ def limit_mail(recipient: str, sender: str | None = None) -> None:
     """
     take("MAIL_RECIPIENT_LIMIT", hashlib.sha256(recipient.strip().lower().encode()).hexdigest()[:32])
     take("MAIL_SENDER_LIMIT", sender or "address:" + (request.remote_addr or "unknown"))
+
+
+def refused(count, *args, **kwargs) -> Exception | None:
+    """Run a count (take, limit_mail) for a view that only needs to know: the refusal, or None."""
+    try:
+        count(*args, **kwargs)
+    except (RateLimited, LimitsUnavailable) as refusal:
+        return refusal
+    return None
+
+
+def mail_refused(recipient: str, sender: str | None = None) -> Exception | None:
+    return refused(limit_mail, recipient, sender)
 
 
 def init_app(app: Flask) -> None:
