@@ -2,6 +2,7 @@
 from aap.auth import tokens, totp
 from aap.auth.models import RoleGrant, User, new_session_token
 from aap.auth.passwords import hash_password, needs_rehash, verify_password
+from aap.auth.sessions import end_all_sessions
 from aap.core.models import utcnow
 from aap.core.roles import CALL_ROLES, GLOBAL_ROLES
 from aap.core.urls import external_url
@@ -55,9 +56,10 @@ def record_login(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """A new password signs every other session of the account out."""
+    """A new password signs every session of the account out (the caller opens a new one if needed)."""
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    end_all_sessions(user)
 
 
 def request_password_reset(email: str) -> None:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from aap.auth import forms, operations, throttle, totp
+from aap.auth import forms, operations, sessions, throttle, totp
 from aap.auth.models import User
 from aap.auth.tokens import TokenError, read_token
 from aap.core.permissions import allow, public
@@ -153,6 +153,7 @@ def _pending_user() -> User | None:
 def _complete_login(user: User, target: str):
     session.pop("pending_login", None)
     operations.record_login(user)
+    sessions.open_session(user)
     db.session.commit()
     login_user(user)
     session["locale"] = user.locale
@@ -211,6 +212,9 @@ def enrol_totp():
 @bp.post("/deconnexion")
 @allow(public)
 def logout():
+    if current_user.is_authenticated:
+        sessions.end_session(sessions.current_session(current_user))  # a copy of the cookie opens nothing now
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté·e."), "success")
