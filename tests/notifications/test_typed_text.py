@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from aap.notifications.mail import render_parts
+from aap.mail.rendering import render_parts
 from tests.notifications.test_snapshots import SAMPLES
 
 HOSTILE = "Votre compte sera suspendu : http://evil.example/login"
