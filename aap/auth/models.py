@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -134,6 +134,11 @@ SEEN_EVERY = timedelta(minutes=5)
 SESSION_SECRET = "login_secret"
 
 
+def idle_since() -> datetime:
+    """Sessions not seen since then have ended (PERMANENT_SESSION_LIFETIME of inactivity)."""
+    return utcnow() - current_app.permanent_session_lifetime
+
+
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -146,7 +151,7 @@ def load_user(session_token: str) -> User | None:
     row = db.session.execute(
         db.select(User, LoginSession).join(LoginSession, LoginSession.user_id == User.id)
         .where(User.session_token == session_token, User.active.is_(True),
-               LoginSession.token_hash == hash_secret(secret))).first()
+               LoginSession.token_hash == hash_secret(secret), LoginSession.last_seen_at > idle_since())).first()
     if row is None:
         return None
     user, login_session = row

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import request, session
 
-from aap.auth.models import SESSION_SECRET, LoginSession, User, hash_secret
+from aap.auth.models import SESSION_SECRET, LoginSession, User, hash_secret, idle_since
 from aap.core.models import utcnow
 from aap.extensions import db
 
@@ -15,6 +15,8 @@ SUDO_WINDOW = timedelta(minutes=10)
 def open_session(user: User) -> LoginSession:
     """A new session for this browser; its secret goes in the browser's cookie, only its hash in the table."""
     secret = secrets.token_urlsafe(32)
+    db.session.execute(db.delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                     LoginSession.last_seen_at <= idle_since()))
     login_session = LoginSession(user_id=user.id, token_hash=hash_secret(secret),
                                  user_agent=(request.headers.get("User-Agent") or "")[:300],
                                  ip_address=(request.remote_addr or "")[:45], password_confirmed_at=utcnow())
@@ -48,7 +50,8 @@ def end_all_sessions(user: User) -> None:
 
 
 def open_sessions(user: User) -> list[LoginSession]:
-    return list(db.session.execute(db.select(LoginSession).where(LoginSession.user_id == user.id)
+    return list(db.session.execute(db.select(LoginSession).where(LoginSession.user_id == user.id,
+                                                                 LoginSession.last_seen_at > idle_since())
                                    .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())).scalars())
 
 

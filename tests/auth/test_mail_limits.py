@@ -1,8 +1,8 @@
 """Every request that sends mail is limited per recipient address and per sender."""
 from limits import parse_many
 
-from aap.notifications.models import Mail
 from aap.extensions import db
+from aap.mail.models import Mail
 from tests import factories
 from tests.auth.test_registration import GOOD
 from tests.calls.test_messages import post, setup

@@ -112,3 +112,12 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(app, s
     laptop.post("/compte/mot-de-passe", data={"current_password": PASSWORD, "password": new, "confirm": new})
     assert signed_in(laptop) and not signed_in(phone)
     assert "1 session ouverte" in laptop.get("/compte").page
+
+
+def test_a_session_left_idle_longer_than_the_lifetime_has_ended(app, session):
+    factories.make_user(email="porteur@example.org")
+    forgotten = sign_in(browser(app, address="198.51.100.7"))
+    with time_machine.travel(utcnow() + app.permanent_session_lifetime + timedelta(minutes=1)):
+        assert not signed_in(forgotten)
+        laptop = sign_in(browser(app))
+        assert "1 session ouverte" in laptop.get("/compte").page
