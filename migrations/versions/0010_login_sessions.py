@@ -1,7 +1,7 @@
 """login sessions held by the server: revocable, listed on the account page, with the last password confirmation
 
-Revision ID: 0009_login_sessions
-Revises: 0008_notifications
+Revision ID: 0010_login_sessions
+Revises: 0009_attachment_file_columns
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import aap.core.models
 
 
-revision = '0009_login_sessions'
-down_revision = '0008_notifications'
+revision = '0010_login_sessions'
+down_revision = '0009_attachment_file_columns'
 branch_labels = None
 depends_on = None
 
