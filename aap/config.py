@@ -4,12 +4,31 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from limits import parse_many
 
 ENVIRONMENTS = ("development", "test", "production")
 
 
 class ConfigurationError(RuntimeError):
     pass
+
+
+#: rate limits in Flask-Limiter's notation, each one overridable by an environment variable of that name
+RATE_LIMITS = {
+    "LOGIN_LIMIT": "5 per 15 minutes",  # one account from one browser (or one address, for a new browser)
+    "LOGIN_ACCOUNT_LIMIT": "20 per hour",  # one account from all the browsers it never signed in with
+    "LOGIN_ADDRESS_LIMIT": "100 per 15 minutes",  # one address, any account, new browsers
+    "TWO_FACTOR_LIMIT": "5 per 15 minutes",  # codes for one account
+    "MAIL_RECIPIENT_LIMIT": "5 per hour;20 per day",  # mails that a visitor's request sends to one address
+    "MAIL_SENDER_LIMIT": "20 per hour;100 per day",  # mails sent on the request of one account or address
+    "MESSAGE_LIMIT": "30 per hour;200 per day",  # dossier messages (each one mailed) by one author
+}
+
+
+def _count(raw: str, name: str) -> int:
+    if not raw.strip().isdigit():
+        raise ConfigurationError(f"{name}={raw!r} : indiquer un nombre entier positif ou nul.")
+    return int(raw)
 
 
 def database_url(raw: str) -> str:
@@ -64,13 +83,24 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         BABEL_DEFAULT_LOCALE="fr",
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
-        LOGIN_MAX_FAILURES=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
-        LOGIN_THROTTLE_SECONDS=int(os.environ.get("LOGIN_THROTTLE_SECONDS", "900")),
+        TRUSTED_PROXIES=_count(os.environ.get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES"),
+        RATELIMIT_STORAGE_URI="aap-redis://",
+        RATELIMIT_STRATEGY="moving-window",
+        **{name: os.environ.get(name, default) for name, default in RATE_LIMITS.items()},
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
     )
     app.config.update(overrides)
+    _check_rate_limits(app.config)
     if production:
         check_production(app.config)
+
+
+def _check_rate_limits(config) -> None:
+    for name in RATE_LIMITS:
+        try:
+            parse_many(config[name])
+        except ValueError:
+            raise ConfigurationError(f"{name}={config[name]!r} : écrire par exemple « 5 per 15 minutes ».") from None
 
 
 def check_production(config) -> None:

@@ -1,8 +1,10 @@
 """Unbound extensions, bound to an app by init_extensions()."""
 import sqlite3
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +30,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+#: counts in the app's Redis (aap.core.ratelimit); request.remote_addr is the client once ProxyFix has run
+limiter = Limiter(get_remote_address)
 
 
 @event.listens_for(Engine, "connect")
@@ -47,7 +51,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        # a POST takes the write lock first, so its conditional UPDATEs wait instead of failing on a stale read
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if has_request_context() and request.method == "POST" else "BEGIN")
 
 
 def init_extensions(app: Flask) -> None:
@@ -59,4 +64,3 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
-

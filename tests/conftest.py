@@ -2,6 +2,7 @@ import contextvars
 import html
 import os
 import re
+import secrets
 import tempfile
 
 import flask_migrate
@@ -14,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from aap import create_app
+from aap.auth.models import SESSION_SECRET, LoginSession, hash_secret
 from aap.core import jobs
 from aap.core.queue import get_queue, get_redis
 from aap.domains import register_parts
@@ -113,15 +115,24 @@ class Client(FlaskClient):
         return response
 
     def login(self, user, fresh=True):
-        """Sign a user in as the login page does, without typing the password and code each time."""
+        """Sign a user in as the login page does, without typing the password and code each time.
+
+        The server-side session is opened without a password confirmation, as after a login long ago.
+        """
         user_agent = self.environ_base["HTTP_USER_AGENT"]
-        with self.application.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        address = self.environ_base.get("REMOTE_ADDR", "127.0.0.1")
+        with self.application.test_request_context(environ_base={"REMOTE_ADDR": address},
                                                    headers={"User-Agent": user_agent}):
             identifier = login_manager._session_identifier_generator()
+        secret = secrets.token_urlsafe(32)
+        db.session.add(LoginSession(user_id=user.id, token_hash=hash_secret(secret), user_agent=user_agent,
+                                    ip_address=address))
+        db.session.commit()
         with self.session_transaction() as browser_session:
             browser_session["_user_id"] = user.get_id()
             browser_session["_fresh"] = fresh
             browser_session["_id"] = identifier
+            browser_session[SESSION_SECRET] = secret
         return user
 
 

@@ -9,6 +9,7 @@ from aap.auth import operations
 from aap.calls.queries import all_calls
 from aap.core.listing import requested_sort
 from aap.core.permissions import allow, role
+from aap.core.ratelimit import mail_refusal_message, mail_refused, refusal_answer
 from aap.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,11 +37,16 @@ def users():
 @allow(role("admin"))
 def invite():
     form = _invite_form()
+    status, headers = 400, {}
     if form.validate_on_submit():
-        operations.invite(form.email.data, form.role.data, form.call_id.data, current_user)
-        db.session.commit()
-        flash(_("Invitation envoyée à %(email)s.", email=form.email.data), "success")
-        return redirect(url_for("admin.users"))
+        refusal = mail_refused(form.email.data, sender=f"user:{current_user.id}")
+        if refusal is None:
+            operations.invite(form.email.data, form.role.data, form.call_id.data, current_user)
+            db.session.commit()
+            flash(_("Invitation envoyée à %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("admin.users"))
+        form.email.errors = [*form.email.errors, mail_refusal_message(refusal)]
+        status, headers = refusal_answer(refusal)
     page = users_page()
     return render_template("admin/users.html", page=page, form=form, role_labels=ROLE_LABELS,
-                           sort="email", descending=False), 400
+                           sort="email", descending=False), status, headers

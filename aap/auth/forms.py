@@ -91,6 +91,11 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
+class ConfirmPasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Mot de passe"), validators=[DataRequired(REQUIRED)],
+                                     render_kw={"autocomplete": "current-password"})
+
+
 class DisableTwoFactorForm(FlaskForm):
     current_password = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired(REQUIRED)],
                                      render_kw={"autocomplete": "current-password"})

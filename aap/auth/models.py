@@ -1,15 +1,16 @@
-"""Accounts, roles and two-factor recovery codes."""
+"""Accounts, roles, two-factor recovery codes and the login sessions the server keeps."""
+import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app, request, session
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aap.core.models import TimestampMixin, UTCDateTime
+from aap.core.models import TimestampMixin, UTCDateTime, utcnow
 from aap.core.roles import ADMIN, STAFF_ROLES, TWO_FACTOR_ROLES
 from aap.extensions import db
-
 
 
 def new_session_token() -> str:
@@ -104,8 +105,66 @@ class RecoveryCode(TimestampMixin, db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class LoginSession(TimestampMixin, db.Model):
+    """One signed-in browser: deleting the row signs that browser out, whatever cookie it kept."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: sha256 of the secret kept in the browser's (signed) session cookie
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: when the password was last typed in this session; sensitive actions need it to be recent
+    password_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def seen_now(self) -> bool:
+        """Note the browser's activity, at most every few minutes; True when the row changed."""
+        now = utcnow()
+        if now - self.last_seen_at < SEEN_EVERY and self.ip_address == (request.remote_addr or ""):
+            return False
+        self.last_seen_at, self.ip_address = now, (request.remote_addr or "")[:45]
+        return True
+
+
+SEEN_EVERY = timedelta(minutes=5)
+#: the key, in Flask's session, of this browser's login secret
+SESSION_SECRET = "login_secret"
+
+
+def idle_since() -> datetime:
+    """Sessions not seen since then have ended (PERMANENT_SESSION_LIFETIME of inactivity)."""
+    return utcnow() - current_app.permanent_session_lifetime
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def load_user(session_token: str) -> User | None:
-    """Flask-Login's user loader: the session names an active account by its session token."""
-    return db.session.execute(
-        db.select(User).where(User.session_token == session_token, User.active.is_(True))
-    ).scalar_one_or_none()
+    """Flask-Login's user loader: the account of this browser's login session, if the server still holds it."""
+    secret = session.get(SESSION_SECRET)
+    if not secret:
+        return None
+    row = db.session.execute(
+        db.select(User, LoginSession).join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.session_token == session_token, User.active.is_(True),
+               LoginSession.token_hash == hash_secret(secret), LoginSession.last_seen_at > idle_since())).first()
+    if row is None:
+        return None
+    user, login_session = row
+    user.login_session = login_session
+    if login_session.seen_now():
+        db.session.commit()  # before the view runs, so this commits nothing but the activity
+    return user
+
+
+def session_identifier() -> str:
+    """Flask-Login's "strong" check on the address and browser, with the address ProxyFix trusts.
+
+    Flask-Login's own reads X-Forwarded-For, which any client writes as it likes.
+    """
+    base = f"{request.remote_addr}|{request.headers.get('User-Agent')}"
+    return hashlib.sha512(base.encode("utf8")).hexdigest()

@@ -2,6 +2,7 @@
 from aap.auth import tokens, totp
 from aap.auth.models import RoleGrant, User, new_session_token
 from aap.auth.passwords import hash_password, needs_rehash, verify_password
+from aap.auth.sessions import end_all_sessions
 from aap.core.models import utcnow
 from aap.core.roles import CALL_ROLES, GLOBAL_ROLES
 from aap.core.urls import external_url
@@ -15,12 +16,13 @@ def find_user(email: str) -> User | None:
 
 def register(full_name: str, email: str, password: str, locale: str) -> User | None:
     """Create an account and mail its verification link; an existing address gets a warning mail instead."""
+    password_hash = hash_password(password)  # before the lookup: a known address costs the same time
     existing = find_user(email)
     if existing is not None:
         queue_mail(existing.email, "account_exists", user=existing,
                    login_url=external_url("auth.login"), reset_url=external_url("auth.forgot_password"))
         return None
-    user = User(full_name=full_name.strip(), email=email, password_hash=hash_password(password), locale=locale)
+    user = User(full_name=full_name.strip(), email=email, password_hash=password_hash, locale=locale)
     db.session.add(user)
     db.session.flush()
     send_verification(user)
@@ -40,7 +42,9 @@ def verify_email(token: str) -> User:
 
 def check_credentials(email: str, password: str) -> User | None:
     user = find_user(email)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    # the hash is checked even for an unknown or disabled account, so that both take the same time
+    matches = verify_password(user.password_hash if user is not None else None, password)
+    if user is None or not user.active or not matches:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -52,9 +56,10 @@ def record_login(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """A new password signs every other session of the account out."""
+    """A new password signs every session of the account out (the caller opens a new one if needed)."""
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    end_all_sessions(user)
 
 
 def request_password_reset(email: str) -> None:

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import pyotp
 import segno
+from sqlalchemy.orm.attributes import set_committed_value
 
 from aap.auth.models import RecoveryCode, User
 from aap.core.models import utcnow
@@ -51,13 +52,18 @@ def _datetime(moment: float):
 
 
 def check_totp(user: User, code: str) -> bool:
-    """A valid code, never accepted twice."""
+    """A valid code, never accepted twice: of concurrent requests with one code, only one moves the step on."""
     if not user.totp_secret:
         return False
     step = matching_step(user.totp_secret, code)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
         return False
-    user.totp_last_step = step
+    claimed = db.session.execute(
+        db.update(User).where(User.id == user.id, db.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 
@@ -78,13 +84,12 @@ def issue_recovery_codes(user: User) -> list[str]:
 def use_recovery_code(user: User, code: str) -> bool:
     if len(_normalise(code)) != 10:
         return False
-    row = db.session.execute(db.select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash_code(code),
-        RecoveryCode.used_at.is_(None))).scalar_one_or_none()
-    if row is None:
-        return False
-    row.used_at = utcnow()
-    return True
+    """An unused code, spent by one conditional UPDATE so that two requests cannot both spend it."""
+    spent = db.session.execute(
+        db.update(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash_code(code),
+                                      RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False))
+    return spent.rowcount == 1
 
 
 def remaining_recovery_codes(user: User) -> int:

@@ -1,3 +1,4 @@
+import math
 import time
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -6,25 +7,41 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from aap.auth import forms, operations, throttle, totp
+from aap.auth import forms, operations, sessions, throttle, totp
 from aap.auth.models import User
 from aap.auth.tokens import TokenError, read_token
 from aap.core.permissions import allow, public
+from aap.core.ratelimit import LimitsUnavailable, RateLimited, limit_mail, mail_refusal_message, refusal_answer
+from aap.core.urls import local_target
 from aap.extensions import db
 
 bp = Blueprint("auth", __name__)
 PENDING_LOGIN_SECONDS = 600
 
 
-def _safe_next(default: str = "public_calls.home") -> str:
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else url_for(default)
+def _safe_next(target: str | None = None) -> str:
+    """The visitor's `next` (or the given target) if it stays on this site, else the home page."""
+    return local_target(request.args.get("next") if target is None else target, url_for("public_calls.home"))
 
 
 def _throttled_message(seconds: int) -> str:
-    minutes = max(1, round(seconds / 60))
+    minutes = max(1, math.ceil(seconds / 60))
     return ngettext("Trop de tentatives de connexion. Par sécurité, réessayez dans %(num)d minute.",
                     "Trop de tentatives de connexion. Par sécurité, réessayez dans %(num)d minutes.", minutes)
+
+
+def _refused(refusal: Exception, errors: list, template: str, message: str | None = None, **context):
+    """The form again, as typed, with why it was refused and when to try again (429 or 503 + Retry-After)."""
+    if message is None and isinstance(refusal, RateLimited):
+        message = _throttled_message(refusal.seconds)
+    errors.append(message or _("Par sécurité, cette vérification est suspendue tant que le décompte des "
+                               "tentatives est indisponible. Réessayez dans une minute : ce que vous avez "
+                               "saisi a été gardé."))
+    return render_template(template, **context), *refusal_answer(refusal)
+
+
+def _mail_refused(refusal: Exception, form, template: str, **context):
+    return _refused(refusal, form.form_errors, template, mail_refusal_message(refusal), form=form, **context)
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
@@ -32,6 +49,10 @@ def _throttled_message(seconds: int) -> str:
 def register():
     form = forms.RegisterForm()
     if form.validate_on_submit():
+        try:
+            limit_mail(form.email.data)
+        except (RateLimited, LimitsUnavailable) as refusal:
+            return _mail_refused(refusal, form, "auth/register.html")
         operations.register(form.full_name.data, form.email.data, form.password.data, str(get_locale()))
         db.session.commit()
         return redirect(url_for("auth.check_mailbox"))
@@ -66,6 +87,10 @@ def verify_email(token):
 def resend_verification():
     form = forms.ResendVerificationForm()
     if form.validate_on_submit():
+        try:
+            limit_mail(form.email.data)  # counted for unknown addresses too, so the answer tells nothing
+        except (RateLimited, LimitsUnavailable) as refusal:
+            return _mail_refused(refusal, form, "auth/resend_verification.html")
         user = operations.find_user(form.email.data)
         if user is not None and user.email_verified_at is None and user.password_hash:
             operations.send_verification(user)
@@ -81,24 +106,18 @@ def login():
         return redirect(_safe_next())
     form = forms.LoginForm()
     if form.validate_on_submit():
-        keys = throttle.keys_for(form.email.data, request.remote_addr)
-        wait = throttle.retry_after(keys)
-        if wait:
-            form.form_errors.append(_throttled_message(wait))
-            return render_template("auth/login.html", form=form), 429
+        try:
+            attempt = throttle.count_login(form.email.data)
+        except (RateLimited, LimitsUnavailable) as refusal:
+            return _refused(refusal, form.form_errors, "auth/login.html", form=form)
         user = operations.check_credentials(form.email.data, form.password.data)
         if user is None:
-            throttle.record_failure(keys)
             db.session.commit()
             form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
             return render_template("auth/login.html", form=form), 200
-        throttle.clear(keys)
+        attempt.succeeded()
         if user.email_verified_at is None:
-            operations.send_verification(user)
-            db.session.commit()
-            form.form_errors.append(_("Votre adresse e-mail n'est pas encore confirmée. "
-                                      "Nous venons de vous renvoyer le lien de confirmation."))
-            return render_template("auth/login.html", form=form), 200
+            return _unverified(user, form)
         db.session.commit()
         if user.totp_enabled or user.requires_two_factor():
             session["pending_login"] = {"token": user.session_token, "at": time.time(),
@@ -106,6 +125,21 @@ def login():
             return redirect(url_for("auth.two_factor" if user.totp_enabled else "auth.enrol_totp"))
         return _complete_login(user, _safe_next())
     return render_template("auth/login.html", form=form)
+
+
+def _unverified(user: User, form):
+    """The right password on an unconfirmed address: a new link, unless this address was sent enough already."""
+    try:
+        limit_mail(user.email)
+    except (RateLimited, LimitsUnavailable):
+        form.form_errors.append(_("Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien de confirmation "
+                                  "que nous vous avons déjà envoyé (regardez aussi dans les indésirables)."))
+        return render_template("auth/login.html", form=form), 200
+    operations.send_verification(user)
+    db.session.commit()
+    form.form_errors.append(_("Votre adresse e-mail n'est pas encore confirmée. "
+                              "Nous venons de vous renvoyer le lien de confirmation."))
+    return render_template("auth/login.html", form=form), 200
 
 
 def _pending_user() -> User | None:
@@ -119,6 +153,7 @@ def _pending_user() -> User | None:
 def _complete_login(user: User, target: str):
     session.pop("pending_login", None)
     operations.record_login(user)
+    sessions.open_session(user)
     db.session.commit()
     login_user(user)
     session["locale"] = user.locale
@@ -134,15 +169,13 @@ def two_factor():
         return redirect(url_for("auth.login"))
     form = forms.TwoFactorForm()
     if form.validate_on_submit():
-        keys = throttle.keys_for("2fa:" + user.email, request.remote_addr)
-        wait = throttle.retry_after(keys)
-        if wait:
-            form.code.errors.append(_throttled_message(wait))
-            return render_template("auth/two_factor.html", form=form), 429
+        try:
+            throttle.count_second_factor(user.id)
+        except (RateLimited, LimitsUnavailable) as refusal:
+            return _refused(refusal, form.code.errors, "auth/two_factor.html", form=form)
         if totp.check_totp(user, form.code.data) or totp.use_recovery_code(user, form.code.data):
-            throttle.clear(keys)
-            return _complete_login(user, session["pending_login"].get("next") or url_for("public_calls.home"))
-        throttle.record_failure(keys)
+            throttle.second_factor_succeeded(user.id)
+            return _complete_login(user, _safe_next(session["pending_login"].get("next", "")))
         form.code.errors.append(_("Ce code n'est pas valable. Vérifiez l'heure de votre téléphone, "
                                   "attendez le code suivant et réessayez."))
     return render_template("auth/two_factor.html", form=form)
@@ -166,7 +199,7 @@ def enrol_totp():
             db.session.commit()
             target = url_for("account.account")
             if not current_user.is_authenticated:
-                target = session["pending_login"].get("next") or url_for("public_calls.home")
+                target = _safe_next(session["pending_login"].get("next", ""))
                 _complete_login(user, target)
             return render_template("auth/recovery_codes.html", codes=codes, next_url=target)
         form.code.errors.append(_("Ce code ne correspond pas. Vérifiez que vous avez scanné le QR code "
@@ -179,6 +212,9 @@ def enrol_totp():
 @bp.post("/deconnexion")
 @allow(public)
 def logout():
+    if current_user.is_authenticated:
+        sessions.end_session(sessions.current_session(current_user))  # a copy of the cookie opens nothing now
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté·e."), "success")
@@ -190,6 +226,10 @@ def logout():
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
+        try:
+            limit_mail(form.email.data)  # counted for unknown addresses too, so the answer tells nothing
+        except (RateLimited, LimitsUnavailable) as refusal:
+            return _mail_refused(refusal, form, "auth/forgot_password.html")
         operations.request_password_reset(form.email.data)
         db.session.commit()
         return render_template("auth/check_mailbox.html", reset=True)

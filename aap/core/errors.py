@@ -24,6 +24,12 @@ def init_app(app: Flask) -> None:
     for status in MESSAGES:
         app.register_error_handler(status, lambda error, status=status: render_error(status))
 
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        body, status = render_error(429)
+        retry_after = getattr(error, "retry_after", None)
+        return body, status, {"Retry-After": str(retry_after)} if retry_after else {}
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, _("Le formulaire a expiré ou n'est plus valable. Rechargez la page et recommencez : "

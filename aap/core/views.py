@@ -6,6 +6,7 @@ from sqlalchemy import text
 from aap.core.i18n import LOCALES
 from aap.core.permissions import allow, public
 from aap.core.queue import get_redis
+from aap.core.urls import local_target
 from aap.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -26,11 +27,7 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
-    target = request.form.get("next", "")
-    # only a path on this site, never an absolute URL given by the visitor
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public_calls.home")
-    return redirect(target)
+    return redirect(local_target(request.form.get("next"), url_for("public_calls.home")))
 
 
 @bp.get("/healthz")

@@ -1,8 +1,10 @@
 """Posting to a dossier's thread and downloading what was attached to a message."""
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from aap.core import ratelimit
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import download_response, receive
 from aap.dossiers.access import access
@@ -25,14 +27,30 @@ def _thread_dossier(dossier_id) -> Dossier:
 def post(dossier_id):
     dossier = _thread_dossier(dossier_id)
     form = MessageForm(prefix="message")
-    if form.validate_on_submit():
-        stored = receive(form.file)
-        if not form.file.errors:
-            post_message(dossier, current_user, form.body.data, stored)
-            db.session.commit()
-            flash(_("Votre message est envoyé."), "success")
-            return redirect(url_for("dossiers.show", dossier_id=dossier.id, _anchor="messages-title"))
-    return render_dossier(dossier, message_form=form, status=400)
+    if not form.validate_on_submit():
+        return render_dossier(dossier, message_form=form, status=400)
+    refusal = ratelimit.refused(ratelimit.take, "MESSAGE_LIMIT", f"user:{current_user.id}")
+    if refusal:
+        form.body.errors = [*form.body.errors, _too_many_messages(refusal)]
+        status, headers = ratelimit.refusal_answer(refusal)
+        body, _status = render_dossier(dossier, message_form=form)
+        return body, status, headers
+    stored = receive(form.file)
+    if form.file.errors:
+        return render_dossier(dossier, message_form=form, status=400)
+    post_message(dossier, current_user, form.body.data, stored)
+    db.session.commit()
+    flash(_("Votre message est envoyé."), "success")
+    return redirect(url_for("dossiers.show", dossier_id=dossier.id, _anchor="messages-title"))
+
+
+def _too_many_messages(refusal: Exception) -> str:
+    if not isinstance(refusal, ratelimit.RateLimited):
+        return _("L'envoi de messages est suspendu pour un instant. Réessayez dans une minute : "
+                 "votre message a été gardé.")
+    return ngettext("Vous avez envoyé beaucoup de messages en peu de temps. Réessayez dans %(num)d minute : "
+                    "votre message a été gardé.", "Vous avez envoyé beaucoup de messages en peu de temps. "
+                    "Réessayez dans %(num)d minutes : votre message a été gardé.", -(-refusal.seconds // 60))
 
 
 @allow(signed_in)

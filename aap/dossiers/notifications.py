@@ -30,7 +30,8 @@ def notify_dossier(context, to: str, template: str) -> None:
     event = event_for_template(template).name
     for user in recipients(dossier, to):
         notify(user, event, template, link=external_url("dossiers.show", dossier_id=dossier.id),
-               dossier_title=dossier.title or f"n° {dossier.id}", organisation=dossier.organisation.name,
+               dossier_title=dossier.title or f"n° {dossier.id}", dossier_number=dossier.id,
+               organisation=dossier.organisation.name,
                call=str(dossier.call), state=context.workflow.state_label(dossier.state),
                comment=record.comment if record else "",
                receipt={"reference": receipt.reference, "issued_at": receipt.issued_at,
@@ -42,4 +43,4 @@ def remind_holders(dossier, kind: str, offset: str, **context) -> None:
     for user in recipients(dossier, "holder"):
         notify(user, kind, link=external_url("dossiers.show", dossier_id=dossier.id),
                key=f"{kind}:{dossier.id}:{offset}:{user.id}", dossier_title=dossier.title or f"n° {dossier.id}",
-               call=str(dossier.call), days=int(offset.removesuffix("d")), **context)
+               dossier_number=dossier.id, call=str(dossier.call), days=int(offset.removesuffix("d")), **context)

@@ -68,6 +68,7 @@ def post_message(dossier, author, body: str, stored=None) -> Message:
     for reader in readers:
         if reader.id != author.id:
             notify(reader, "dossier_message", dossier_title=dossier.title or f"n° {dossier.id}",
+                   dossier_number=dossier.id,
                    author=author.display_name if message.from_staff is False else None, body=message.body,
                    link=external_url("dossiers.show", dossier_id=dossier.id) + "#messages-title")
     return message

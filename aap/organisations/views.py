@@ -6,6 +6,7 @@ from aap.core.urls import external_url
 from aap.core.models import utcnow
 from aap.core.exports import csv_response
 from aap.core.permissions import allow, get_or_404, role, signed_in
+from aap.core.ratelimit import mail_refusal_message, mail_refused, refusal_answer
 from aap.extensions import db
 from aap.organisations import operations
 from aap.organisations.communes import commune_name, current_communes
@@ -100,6 +101,11 @@ def invite(organisation_id):
     organisation = get_or_404(Organisation, organisation_id, "invite")
     form = InviteMemberForm()
     if form.validate_on_submit():
+        refusal = mail_refused(form.email.data, sender=f"user:{current_user.id}")
+        if refusal:
+            form.email.errors = [*form.email.errors, mail_refusal_message(refusal)]
+            return render_template("organisations/show.html", organisation=organisation, invite_form=form), \
+                *refusal_answer(refusal)
         operations.invite_member(organisation, form.email.data, current_user,
                                  lambda token: external_url("organisations.join", token=token))
         db.session.commit()

@@ -22,7 +22,8 @@ def test_holder_reads_a_notification_and_chooses_a_daily_digest(page, live_app):
         call = factories.make_open_call(title=f"Appel centre {suffix}")
         dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder)
         for state in ("Déposé", "En instruction"):
-            notify(holder, "dossier_update", dossier_title="Épicerie solidaire", organisation="Asso",
+            notify(holder, "dossier_update", dossier_title="Épicerie solidaire", dossier_number=dossier.id,
+                   organisation="Asso",
                    call=str(call), state=state, comment="", link=f"{live_app.config['PUBLIC_URL']}/dossiers/{dossier.id}")
         message = BulkMessage(subject="Réunion d'information", body="Jeudi à 18 h.\nÀ la Maison de l'ESS.",
                               status="sent", released_at=utcnow(), audience={"user_ids": [holder.id]})
@@ -36,7 +37,7 @@ def test_holder_reads_a_notification_and_chooses_a_daily_digest(page, live_app):
     assert navigation.get_by_role("link", name="Notifications 2 non lues").is_visible()
     navigation.get_by_role("link", name="Notifications 2 non lues").click()
     page.audit()
-    page.get_by_role("link", name="Votre dossier « Épicerie solidaire » : En instruction").click()
+    page.get_by_role("link", name=f"Votre dossier n° {dossier_id} : En instruction").click()
     page.audit()
     assert page.url.endswith(f"/dossiers/{dossier_id}")
     assert navigation.get_by_role("link", name="Notifications 1 non lue").is_visible()

@@ -76,8 +76,9 @@ def test_holder_applies_over_two_sittings_and_submits(page, open_call, live_work
     page.audit()
     assert page.locator(".state-badge").inner_text().endswith("Déposé")
     live_worker.drain()
-    assert re.fullmatch(r"Accusé de réception AAP-\d{4}-\d{4} : votre dossier « Ressourcerie mobile » est déposé",
-                        mailbox.to(open_call["holder"])[0]["Subject"])
+    [receipt_mail] = mailbox.to(open_call["holder"])
+    assert re.fullmatch(r"Accusé de réception AAP-\d{4}-\d{4} : votre dossier n° \d+ est déposé", receipt_mail["Subject"])
+    assert "« Ressourcerie mobile »" in mailbox.text(receipt_mail)
     receipt = page.get_by_role("region", name="Accusé de réception")
     assert re.search(r"Dossier AAP-\d{4}-\d{4} déposé le", receipt.inner_text())
     with page.expect_download() as download:

@@ -58,7 +58,7 @@ def test_the_receipt_is_on_screen_by_mail_and_as_a_pdf(client, worker, mailbox):
     assert f"Dossier {receipt.reference} déposé le" in page.page and receipt.checksum in page.page
     worker.drain()
     [mail] = mailbox.to("porteur@example.org")
-    assert mail["Subject"] == "Accusé de réception AAP-2021-0001 : votre dossier « <b>Épicerie</b> » est déposé"
+    assert mail["Subject"] == f"Accusé de réception AAP-2021-0001 : votre dossier n° {dossier.id} est déposé"
     assert receipt.checksum in mailbox.text(mail) and "&lt;b&gt;Épicerie&lt;/b&gt;" in mailbox.html(mail)
     pdf = client.get(f"/dossiers/{dossier.id}/accuses/{receipt.id}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")

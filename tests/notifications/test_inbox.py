@@ -5,9 +5,10 @@ from aap.notifications.operations import notify
 from tests import factories
 
 
-def _notify(user, title, link="http://localhost/dossiers/1"):
-    notification = notify(user, "dossier_update", dossier_title=title, organisation="Asso", call="AAP",
-                          state="En instruction", comment="", link=link)
+def _notify(user, label, link="http://localhost/dossiers/1"):
+    # the state label (from the workflow file) is the part of this subject that is not a number
+    notification = notify(user, "dossier_update", dossier_title=label, dossier_number=1, organisation="Asso",
+                          call="AAP", state=label, comment="", link=link)
     db.session.commit()
     return notification
 

@@ -60,12 +60,13 @@ def test_the_same_key_writes_one_mail(session, worker, mailbox):
 
 def test_mail_is_rendered_at_delivery_in_the_recipient_language_with_values_escaped(session, worker, mailbox):
     user = factories.make_user(email="porteur@example.org", full_name="<b>Camille</b>")
-    _verification(user)
+    _verification(user, template="dossier_update", dossier_title="Épicerie", dossier_number=1, organisation="Asso",
+                  call="AAP", state="En instruction", comment="")
     user.locale = "en"  # chosen after the mail was written, before it left
     db.session.commit()
     worker.drain()
     [message] = mailbox.to("porteur@example.org")
-    assert message["Subject"] == "Confirm your email address"
+    assert message["Subject"] == "Your application no. 1: En instruction"
     assert "&lt;b&gt;Camille&lt;/b&gt;" in mailbox.html(message) and "<b>Camille</b>" not in mailbox.html(message)
     assert "Hello <b>Camille</b>," in mailbox.text(message)  # plain text is not HTML: shown as typed
     assert message["Message-ID"].startswith("<aap-mail-")

@@ -50,7 +50,7 @@ def test_each_reminder_is_sent_once_when_due(draft, worker, mailbox):
     db.session.commit()
     worker.drain()
     [mail] = mailbox.to("porteuse@example.org")
-    assert mail["Subject"] == "Plus que 7 jours pour déposer votre dossier « Épicerie solidaire »"
+    assert mail["Subject"] == f"Plus que 7 jours pour déposer votre dossier n° {draft.id}"
     assert "AAP <ESS>" in mailbox.text(mail) and "AAP &lt;ESS&gt;" in mailbox.html(mail)
     with time_machine.travel(closes_at - timedelta(hours=23)):
         assert send_due_reminders() == 1
@@ -159,8 +159,8 @@ def test_the_final_report_is_reminded_a_month_before_and_on_its_due_day(awaiting
     db.session.commit()
     worker.drain()
     subjects = sorted(m["Subject"] for m in mailbox.to("porteuse@example.org"))
-    assert subjects == ["Compte-rendu financier de « Épicerie solidaire » attendu aujourd'hui",
-                        f"Compte-rendu financier de « Épicerie solidaire » attendu avant le {due_day:%d/%m/%Y}"]
+    assert subjects == [f"Compte-rendu financier du dossier n° {dossier.id} attendu aujourd'hui",
+                        f"Compte-rendu financier du dossier n° {dossier.id} attendu avant le {due_day:%d/%m/%Y}"]
 
 
 def test_no_final_report_reminder_once_it_is_handed_in(awaiting_report):

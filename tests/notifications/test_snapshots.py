@@ -14,7 +14,7 @@ from aap.mail.rendering import render_parts
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "emails"
 SUBMITTED = datetime(2021, 10, 30, 22, 59, tzinfo=timezone.utc)
-DOSSIER = {"dossier_title": "Épicerie <solidaire> & co", "organisation": "Association « Le Lien »",
+DOSSIER = {"dossier_title": "Épicerie <solidaire> & co", "dossier_number": 42, "organisation": "Association « Le Lien »",
            "call": "Appel à projets ESS 2021", "state": "Déposé", "comment": "", "link": "http://localhost/dossiers/42"}
 SAMPLES = {
     "account_exists": {"login_url": "http://localhost/connexion", "reset_url": "http://localhost/mot-de-passe-oublie"},
@@ -32,11 +32,11 @@ SAMPLES = {
     "dossier_withdrawn": DOSSIER,
     "info_requested": {**DOSSIER, "comment": "Merci de joindre le budget <signé>."},
     "decision": {**DOSSIER, "state": "Accordé", "comment": "Délibération n° 2021-118 : 12 000 €."},
-    "dossier_message": {"dossier_title": "Épicerie <solidaire>", "author": "Awa Diallo",
+    "dossier_message": {"dossier_title": "Épicerie <solidaire>", "dossier_number": 42, "author": "Awa Diallo",
                         "body": "Voici le RIB.\n<script>alert(1)</script>", "link": "http://localhost/dossiers/42"},
-    "draft_reminder": {"dossier_title": "Épicerie <solidaire>", "call": "Appel à projets ESS 2021",
+    "draft_reminder": {"dossier_title": "Épicerie <solidaire>", "dossier_number": 42, "call": "Appel à projets ESS 2021",
                        "closes_at": SUBMITTED, "days": 7, "link": "http://localhost/dossiers/42"},
-    "final_report_due": {"dossier_title": "Épicerie <solidaire>", "call": "Appel à projets ESS 2021",
+    "final_report_due": {"dossier_title": "Épicerie <solidaire>", "dossier_number": 42, "call": "Appel à projets ESS 2021",
                          "due_on": date(2023, 6, 30), "days": 30, "link": "http://localhost/dossiers/42"},
     "digest": {"day": date(2021, 10, 31), "preferences_url": "http://localhost/notifications/preferences",
                "items": [{"title": "Nouveau message sur le dossier « <b>Épicerie</b> »", "at": SUBMITTED,

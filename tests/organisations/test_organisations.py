@@ -301,7 +301,8 @@ def test_a_member_invites_someone_who_accepts_and_becomes_a_member(client, login
 
     worker.drain()
     [mail] = mailbox.to("camille@example.org")
-    assert mail["Subject"] == "Invitation à rejoindre Les Jardins partagés"
+    assert mail["Subject"] == "Invitation à rejoindre une structure sur le service des appels à projets ESS"
+    assert "> Structure : Les Jardins partagés" in mailbox.text(mail)
     link = link_in(mailbox.text(mail))
     assert re.fullmatch(r"/structures/invitation/[\w-]+", link)
     token = link.removeprefix("/structures/invitation/")
