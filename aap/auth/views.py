@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from aap.auth import forms, operations, sessions, throttle, totp
 from aap.auth.models import User
+from aap.auth.queries import account_with_session_token
 from aap.auth.tokens import TokenError, read_token
 from aap.core.permissions import allow, public
 from aap.core.ratelimit import LimitsUnavailable, RateLimited, limit_mail, mail_refusal_message, refusal_answer
@@ -147,7 +148,7 @@ def _pending_user() -> User | None:
     if not pending or time.time() - pending.get("at", 0) > PENDING_LOGIN_SECONDS:
         session.pop("pending_login", None)
         return None
-    return db.session.execute(db.select(User).where(User.session_token == pending["token"])).scalar_one_or_none()
+    return account_with_session_token(pending["token"])
 
 
 def _complete_login(user: User, target: str):
