@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations clean
+.PHONY: run test install translations lock clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --constraint requirements.lock -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed translations
@@ -26,6 +26,12 @@ test: install
 	$(BIN)/lint-imports
 	$(BIN)/bandit --quiet --recursive aap --severity-level medium
 	$(BIN)/python -m pytest
+
+# after a change of dependencies in pyproject.toml: pin every package again, for Python 3.11 and later
+lock: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra production --universal --python-version 3.11 \
+		--custom-compile-command "make lock" --quiet -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache
