@@ -33,3 +33,11 @@ def test_a_formula_in_a_name_is_exported_as_text(client, login_as):
 def test_holders_cannot_export(client, login_as):
     login_as("holder")
     assert client.get("/structures/export.csv").status_code == 403
+
+
+def test_a_disguised_formula_in_a_name_is_exported_as_text(client, login_as):
+    login_as("admin")
+    for name in (" =1+1", "＝1+1", "\n=1+1"):
+        factories.make_organisation(name=name)
+    exported = {line[0] for line in rows(client.get("/structures/export.csv"))[1:]}
+    assert exported == {"' =1+1", "'＝1+1", "'\n=1+1"}
