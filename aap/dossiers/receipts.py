@@ -1,4 +1,5 @@
 """Receipts: a reference such as AAP-2021-0042, the time of submission and a checksum of what was submitted."""
+import json
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, update
@@ -63,6 +64,9 @@ def submitted_content(dossier) -> dict:
         "strand": dossier.strand.name if dossier.strand else None,
         "attachments": [{"kind": a.kind, "name": a.file_name, "size": a.file_size, "sha256": a.file_sha256}
                         for a in dossier.attachments],
+        # the questionnaire as answered, in the JSON form it is stored in, so the checksum covers it too
+        "form_version": dossier.form_version_id,
+        "answers": json.loads(json.dumps(dossier.answers or {}, default=str)),
     }
 
 

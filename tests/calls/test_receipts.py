@@ -85,3 +85,18 @@ def test_another_organisation_cannot_download_the_receipt(client):
     client.login(holder)
     other = submitted(call, holder, organisation)
     assert client.get(f"/dossiers/{other.id}/accuses/{receipt.id}.pdf").status_code == 404
+
+
+def test_the_checksum_covers_the_questionnaire_answers(session):
+    call, holder, organisation = setup()
+    answers = {"objectives": "Créer du lien.", "budget": {"60": "5000", "74-call": "5000"}}
+    dossier = factories.make_dossier(call, organisation, holder)
+    dossier.answers = answers
+    engine.apply_transition(dossier.id, "submit", holder)
+    db.session.commit()
+    [receipt] = receipts_of(dossier)
+    assert receipt.content["answers"] == answers
+    assert receipt.content["form_version"] == dossier.form_version_id
+    assert receipt.checksum == json_sha256(receipt.content)
+    other_answers = {**receipt.content, "answers": {**answers, "objectives": "Autre chose."}}
+    assert json_sha256(other_answers) != receipt.checksum
