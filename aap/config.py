@@ -39,8 +39,12 @@ def database_url(raw: str) -> str:
     return raw
 
 
-def _development_secret(instance: Path) -> str:
-    path = instance / "secret_key"
+#: the audit key of the test suite and of the worker processes it starts, so that their chains agree
+TEST_AUDIT_KEY = "test-audit-key-shared-by-the-suite-and-its-workers"
+
+
+def _development_secret(instance: Path, name: str = "secret_key") -> str:
+    path = instance / name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
@@ -57,6 +61,9 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
     secret = os.environ.get("SECRET_KEY")
     if not secret and env != "production":
         secret = _development_secret(instance) if env == "development" else secrets.token_urlsafe(32)
+    audit_key = os.environ.get("AUDIT_KEY")
+    if not audit_key and env != "production":
+        audit_key = _development_secret(instance, "audit_key") if env == "development" else TEST_AUDIT_KEY
     production = env == "production"
     app.config.update(
         AAP_ENV=env,
@@ -70,6 +77,8 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         PUBLIC_URL=os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         EMBEDDED_REDIS_PATH=str(instance / "redis.db"),
         UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER") or None,
+        AUDIT_KEY=audit_key,
+        AUDIT_CHECKPOINT_FILE=os.environ.get("AUDIT_CHECKPOINT_FILE") or str(instance / "audit-checkpoints.log"),
         MAX_PIECES_PER_DOSSIER=int(os.environ.get("MAX_PIECES_PER_DOSSIER", "40")),
         MAX_DOSSIER_BYTES=int(os.environ.get("MAX_DOSSIER_BYTES", str(100 * 1024 * 1024))),
         SESSION_COOKIE_HTTPONLY=True,
@@ -106,6 +115,11 @@ def _check_rate_limits(config) -> None:
 def check_production(config) -> None:
     """Refuse to serve real users with the development defaults, and say which ones."""
     problems = []
+    if not config.get("AUDIT_KEY") or len(config["AUDIT_KEY"]) < 32:
+        problems.append("AUDIT_KEY doit être défini (32 caractères au moins), hors de la base : il scelle le "
+                        "journal des dossiers.")
+    elif config["AUDIT_KEY"] == config.get("SECRET_KEY"):
+        problems.append("AUDIT_KEY doit différer de SECRET_KEY.")
     if not config.get("SECRET_KEY") or len(config["SECRET_KEY"]) < 32:
         problems.append("SECRET_KEY doit être défini (32 caractères au moins).")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -51,6 +51,7 @@ def build_test_app(database_url: str, redis_url: str, **overrides):
               "PUBLIC_URL": "http://localhost", "WTF_CSRF_ENABLED": False, "TESTING": True,
               "SECRET_KEY": "test-secret-key-that-is-long-enough-for-signing",
               "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="aap-uploads-"),
+              "AUDIT_CHECKPOINT_FILE": os.path.join(tempfile.mkdtemp(prefix="aap-audit-"), "audit-checkpoints.log"),
               # room for the concurrency tests' twenty simultaneous connections
               "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 25, "max_overflow": 5}}
     config.update(overrides)

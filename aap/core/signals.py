@@ -14,3 +14,6 @@ transition_applied = _signals.signal("transition-applied")
 strands_removing = _signals.signal("strands-removing")
 #: the admin list of calls asks how many dossiers each call has (sender: None); receivers answer {call_id: n}
 dossier_counts_wanted = _signals.signal("dossier-counts-wanted")
+#: `aap audit verify` checked a batch of chains (sender: None; `records` maps a dossier id to its records in
+#: order); a receiver answers [(dossier_id, sequence, message)] for what it holds that no longer matches them
+audit_chains_checked = _signals.signal("audit-chains-checked")

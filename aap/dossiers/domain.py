@@ -1,7 +1,7 @@
 """What dossiers add: their pages, the guards and effects workflow files name, reminders, and receivers."""
 from aap.core.domains import Domain
-from aap.core.signals import (call_schedule_changed, dossier_counts_wanted, dossier_started, strands_removing,
-                              transition_applied)
+from aap.core.signals import (audit_chains_checked, call_schedule_changed, dossier_counts_wanted, dossier_started,
+                              strands_removing, transition_applied)
 from aap.dossiers import blueprint, effects, guards, migration_views, receipts, start_views
 from aap.dossiers.models import Dossier
 from aap.dossiers.operations import refuse_removing_used_strands
@@ -17,7 +17,7 @@ DOMAIN = Domain(
     effects=(effects.notify, receipts.issue_receipt),
     receivers=((dossier_started, plan_for_new_draft), (call_schedule_changed, replan_for_call),
                (transition_applied, plan_after_transition), (strands_removing, refuse_removing_used_strands),
-               (dossier_counts_wanted, dossier_counts_by_call)),
+               (dossier_counts_wanted, dossier_counts_by_call), (audit_chains_checked, receipts.receipt_problems)),
     reminder_kinds=(send_draft_reminder, send_report_reminder),
     workflow_subject=Dossier,
 )

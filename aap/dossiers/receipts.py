@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from aap.core.models import UTCDateTime
 from aap.core.fingerprints import json_sha256
 from aap.extensions import db
+from aap.workflow import audit
 from aap.workflow.registry import effect
 
 
@@ -31,7 +32,7 @@ class Receipt(db.Model):
     #: the audit record of the submission this receipt acknowledges
     sequence: Mapped[int]
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    #: sha256 of `content`, the submitted dossier as it was
+    #: sha256 of `content`, the submitted dossier as it was; also sealed in the audit record of `sequence`
     checksum: Mapped[str] = mapped_column(String(64))
     content: Mapped[dict] = mapped_column(JSON)
 
@@ -80,3 +81,34 @@ def issue_receipt(context) -> None:
     context.receipt = Receipt(dossier_id=dossier.id, reference=dossier.reference, sequence=context.record.sequence,
                               issued_at=context.now, checksum=json_sha256(content), content=content)
     db.session.add(context.receipt)
+    # the transition's record carries the receipt, so that altering or removing the receipt breaks the chain
+    audit.attach(dossier, context.record,
+                 receipt={"reference": dossier.reference, "checksum": context.receipt.checksum})
+
+
+def receipt_problems(_sender, records: dict[int, list]) -> list[tuple[int, int, str]]:
+    """Receiver of audit_chains_checked: each receipt matches the record that issued it; none went missing."""
+    receipts: dict[int, list] = {dossier_id: [] for dossier_id in records}
+    for receipt in db.session.execute(db.select(Receipt).where(Receipt.dossier_id.in_(list(records)))).scalars():
+        receipts[receipt.dossier_id].append(receipt)
+    problems = []
+    for dossier_id, chain in records.items():
+        by_sequence = {record.sequence: record for record in chain}
+        issued = {record.sequence for record in chain if "receipt" in record.payload}
+        for receipt in receipts[dossier_id]:
+            issued.discard(receipt.sequence)
+            problem = _receipt_problem(receipt, by_sequence.get(receipt.sequence))
+            if problem:
+                problems.append((dossier_id, receipt.sequence, problem))
+        problems += [(dossier_id, sequence, "l'accusé de réception de cet enregistrement a été supprimé")
+                     for sequence in sorted(issued)]
+    return problems
+
+
+def _receipt_problem(receipt: Receipt, record) -> str | None:
+    sealed = record.payload.get("receipt") if record is not None else None
+    if sealed != {"reference": receipt.reference, "checksum": receipt.checksum} or receipt.issued_at != record.at:
+        return f"l'accusé de réception {receipt.reference} ne correspond pas au journal (modifié)"
+    if json_sha256(receipt.content) != receipt.checksum:
+        return f"le contenu de l'accusé de réception {receipt.reference} a été modifié"
+    return None

@@ -1,12 +1,12 @@
-"""`flask --app wsgi aap workflow check [FILES…]` and `flask --app wsgi aap audit verify`."""
+"""`flask --app wsgi aap workflow check [FILES…]`, `… aap audit verify` and `… aap audit checkpoint`."""
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from aap.workflow import schema
-from aap.workflow.audit import verify_all
+from aap.extensions import db
+from aap.workflow import checkpoints, schema
 from aap.workflow.operations import workflows_folder
 
 workflow = AppGroup("workflow", help="Fichiers de workflow.")
@@ -33,10 +33,25 @@ def check(files):
     sys.exit(1 if errors else 0)
 
 @audit.command("verify")
-def verify():
-    """Vérifie la chaîne d'empreintes de chaque dossier ; code 1 au premier défaut trouvé."""
-    checked, problems = verify_all()
+@click.option("--checkpoint-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fichier de points de contrôle à comparer (par défaut AUDIT_CHECKPOINT_FILE), "
+                   "par exemple les lignes reçues par courriel.")
+def verify(checkpoint_file):
+    """Vérifie la chaîne, l'état et les accusés de chaque dossier, puis le dernier point de contrôle (code 1 au
+    moindre défaut)."""
+    checked, problems, last = checkpoints.verify(checkpoint_file)
     for problem in problems:
         click.echo(str(problem))
-    click.echo(f"{checked} dossier(s) vérifié(s), {len(problems)} anomalie(s).", err=True)
+    compared = (f"comparé au point de contrôle n° {last.number} du {last.at}" if last
+                else "aucun point de contrôle à comparer (aap audit checkpoint en écrit un)")
+    click.echo(f"{checked} dossier(s) vérifié(s), {len(problems)} anomalie(s) ; {compared}.", err=True)
     sys.exit(1 if problems else 0)
+
+
+@audit.command("checkpoint")
+def checkpoint():
+    """Écrit maintenant un point de contrôle signé du journal (le worker en écrit un par jour)."""
+    taken = checkpoints.take()
+    db.session.commit()
+    click.echo(f"Point de contrôle n° {taken.number} : {taken.dossiers} dossier(s), {taken.records} "
+               f"enregistrement(s), ajouté à {checkpoints.checkpoint_file()}.")

@@ -49,7 +49,10 @@ class AuditRecord(db.Model):
     #: shown on the holder's timeline
     holder_visible: Mapped[bool] = mapped_column(default=True)
     previous_hash: Mapped[str] = mapped_column(String(64))
+    #: HMAC-SHA256 of the record under AUDIT_KEY, a key kept outside the database
     hash: Mapped[str] = mapped_column(String(64))
+    #: number of the first signed checkpoint that counted this record (outside the hash: set afterwards)
+    checkpoint: Mapped[int | None] = mapped_column(index=True)
 
     actor = relationship("User")
 

@@ -3,13 +3,16 @@ import pytest
 from aap import create_app
 from aap.config import ConfigurationError, database_url
 
-PRODUCTION = {"AAP_ENV": "production", "SECRET_KEY": "x" * 40,
+PRODUCTION = {"AAP_ENV": "production", "SECRET_KEY": "x" * 40, "AUDIT_KEY": "a" * 40,
               "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://aap@db/aap", "REDIS_URL": "redis://redis:6379/0",
               "SMTP_URL": "smtp+starttls://aap:secret@mail:587", "PUBLIC_URL": "https://aap.example.org"}
 
 
 @pytest.mark.parametrize("key, value, message", [
     ("SECRET_KEY", None, "SECRET_KEY doit être défini"),
+    ("AUDIT_KEY", None, "AUDIT_KEY doit être défini"),
+    ("AUDIT_KEY", "court", "AUDIT_KEY doit être défini"),
+    ("AUDIT_KEY", "x" * 40, "AUDIT_KEY doit différer de SECRET_KEY"),
     ("SQLALCHEMY_DATABASE_URI", "sqlite:///instance/aap.sqlite3", "DATABASE_URL doit désigner une base PostgreSQL"),
     ("REDIS_URL", None, "REDIS_URL doit désigner un serveur Redis"),
     ("SMTP_URL", None, "SMTP_URL doit désigner un serveur SMTP"),
@@ -59,3 +62,19 @@ def test_development_secret_key_is_generated_once_under_instance(tmp_path, monke
     assert len(first.config["SECRET_KEY"]) >= 48
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_development_audit_key_is_generated_once_under_instance_and_tests_share_a_fixed_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("AUDIT_KEY", raising=False)
+    from flask import Flask
+
+    from aap.config import TEST_AUDIT_KEY, load_config
+
+    first, second, test = (Flask(name, instance_path=str(tmp_path)) for name in "abc")
+    load_config(first, {"AAP_ENV": "development"})
+    load_config(second, {"AAP_ENV": "development"})
+    load_config(test, {"AAP_ENV": "test"})
+    assert len(first.config["AUDIT_KEY"]) >= 48 and first.config["AUDIT_KEY"] != first.config["SECRET_KEY"]
+    assert first.config["AUDIT_KEY"] == second.config["AUDIT_KEY"] == (tmp_path / "audit_key").read_text()
+    assert (tmp_path / "audit_key").stat().st_mode & 0o777 == 0o600
+    assert test.config["AUDIT_KEY"] == TEST_AUDIT_KEY

@@ -42,6 +42,10 @@ SAMPLES = {
                "items": [{"title": "Nouveau message sur le dossier « <b>Épicerie</b> »", "at": SUBMITTED,
                           "link": "http://localhost/dossiers/42"},
                          {"title": "Votre dossier « Ressourcerie » : En instruction", "at": SUBMITTED, "link": None}]},
+    "audit_checkpoint": {"number": 12, "taken_at": SUBMITTED, "dossiers": 45, "records": 312,
+                         "line": '{"at": "2021-10-30T22:59:00+00:00", "digest": "9f86d081", "dossiers": 45, '
+                                 '"number": 12, "previous": "60303ae2", "records": 312, '
+                                 '"signature": "<b>2c26b46b</b>"}'},
     "announcement": {"heading": "Report de la date limite", "author": "Service ESS",
                      "body": "La clôture est reportée au 15 novembre.\n<a href='x'>piège</a>"},
 }
