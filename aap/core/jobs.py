@@ -17,7 +17,8 @@ def bind_app(app: Flask) -> None:
     _bound_app = app
 
 
-def _job_app() -> Flask:
+def job_app() -> Flask:
+    """The bound app, built from the environment the first time; a forked work horse inherits it ready."""
     global _bound_app
     if _bound_app is None:
         # named, not imported: the factory loads every domain, and the domains' jobs import this module
@@ -32,7 +33,7 @@ def job(func):
     def wrapper(*args, **kwargs):
         if has_app_context():
             return _run(func, args, kwargs)
-        with _job_app().app_context():
+        with job_app().app_context():
             return _run(func, args, kwargs)
 
     return wrapper

@@ -26,7 +26,6 @@ def run_sweeps(now: datetime | None = None) -> dict[str, int]:
 @job
 def periodic_tick() -> dict[str, int]:
     """Sweeps that keep the system honest even if a scheduled job was lost; reschedules itself."""
-    done = run_sweeps()
-    schedule_tick(get_queue())
-    return done
+    schedule_tick(get_queue())  # first: a sweep that fails must not end the chain of ticks
+    return run_sweeps()
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 import redis
 from flask import Flask, current_app
 from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -101,3 +103,22 @@ def schedule_tick(queue: Queue) -> None:
     if queue.connection.set("aap:tick-lock", "1", nx=True, ex=TICK_SECONDS - 5):
         # named, not imported: the tick runs the domains' sweeps, which import this module
         queue.enqueue_in(timedelta(seconds=TICK_SECONDS), "aap.core.periodic.periodic_tick", job_id=TICK_JOB_ID)
+
+
+def ensure_tick(queue: Queue, at_once: bool = False) -> None:
+    """A tick unless one is scheduled, queued or running: Redis may have come back without it.
+
+    `at_once` (the scheduler is just back) runs it now, so that what waited leaves; it schedules the next itself.
+    """
+    if queue.connection.zscore(queue.scheduled_job_registry.key, TICK_JOB_ID) is not None:
+        return
+    try:
+        status = Job.fetch(TICK_JOB_ID, connection=queue.connection).get_status()
+    except NoSuchJobError:
+        status = None
+    if status in (JobStatus.QUEUED, JobStatus.STARTED):
+        return
+    if at_once:
+        queue.enqueue("aap.core.periodic.periodic_tick", job_id=TICK_JOB_ID)
+    else:
+        schedule_tick(queue)

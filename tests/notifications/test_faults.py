@@ -147,3 +147,26 @@ def test_a_plain_rq_worker_delivers_the_outbox(committed_app, mailbox):
     with committed_app.app_context():
         assert db.session.get(Mail, mail_id).status == "sent"
     assert len(mailbox.to("simple@example.org")) == 1
+
+
+@pytest.mark.parametrize("worker_class, built_once", [(None, False), ("aap.core.worker.AppWorker", True)])
+def test_the_recommended_rq_worker_builds_the_app_once_not_for_every_job(committed_app, mailbox, worker_class,
+                                                                         built_once):
+    from tests.notifications.worker_jobs import app_was_built_before_the_job
+
+    with committed_app.app_context():
+        user = factories.make_user(email="fourche@example.org")
+        mail_id = queue_mail(user.email, "verify_email", user=user, link="http://localhost/x").id
+        db.session.commit()
+        probes = [get_queue().enqueue(app_was_built_before_the_job) for _ in range(2)]
+    rq = Path(sys.executable).with_name("rq")
+    options = ["--worker-class", worker_class] if worker_class else []
+    command = [str(rq), "worker", "--burst", *options, "--url", committed_app.config["REDIS_URL"], "aap"]
+    environment = _worker_environment(committed_app, committed_app.config["SMTP_URL"])
+    finished = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr.decode()
+    # each job runs in its own forked work horse: only a worker that built the app first hands it down
+    assert [probe.latest_result().return_value for probe in probes] == [built_once, built_once]
+    with committed_app.app_context():
+        assert db.session.get(Mail, mail_id).status == "sent"
+    assert len(mailbox.to("fourche@example.org")) == 1
