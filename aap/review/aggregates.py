@@ -13,15 +13,16 @@ from types import MappingProxyType
 from typing import Final
 
 from aap.review.scoring import CONTEXT, NA, Answer, Grid, as_decimal, rounded, shown, weighted_score
+from aap.review.texts import Text, _l
 
 #: reviewers diverge when their weighted scores lie this many points apart or more (on 0–100)
 DIVERGENCE_GAP: Final = Decimal(40)
 
 #: a reviewer's recommendation: stored value → label
 RECOMMENDATIONS: Final = MappingProxyType({
-    "favorable": "Favorable",
-    "reserve": "Réservé",
-    "defavorable": "Défavorable",
+    "favorable": _l("Favorable"),
+    "reserve": _l("Réservé"),
+    "defavorable": _l("Défavorable"),
 })
 
 
@@ -57,7 +58,7 @@ class Summary:
     @property
     def gap(self) -> Decimal | None:
         """max − min, the other way to read the spread."""
-        return None if self.count == 0 else self.maximum - self.minimum
+        return None if self.count == 0 else CONTEXT.subtract(self.maximum, self.minimum)
 
 
 def summarise(values: Iterable[Answer | None]) -> Summary:
@@ -77,7 +78,7 @@ def summarise(values: Iterable[Answer | None]) -> Summary:
 class Divergence:
     flagged: bool
     #: why, in French, when flagged
-    reason: str | None = None
+    reason: Text | None = None
 
 
 def divergence(scores: Summary) -> Divergence:
@@ -87,16 +88,17 @@ def divergence(scores: Summary) -> Divergence:
     """
     if scores.count < 2 or rounded(scores.gap) < DIVERGENCE_GAP:
         return Divergence(False)
-    return Divergence(True, f"Les relecteurs divergent : {shown(scores.gap)} points séparent la note la plus "
-                            f"basse ({shown(scores.minimum)}/100) de la plus haute ({shown(scores.maximum)}/100), "
-                            f"pour un seuil de {DIVERGENCE_GAP} points.")
+    return Divergence(True, _l("Les relecteurs divergent : %(gap)s points séparent la note la plus basse "
+                               "(%(lowest)s/100) de la plus haute (%(highest)s/100), pour un seuil de %(threshold)s "
+                               "points.", gap=shown(scores.gap), lowest=shown(scores.minimum),
+                               highest=shown(scores.maximum), threshold=DIVERGENCE_GAP))
 
 
-def check_recommendation(value: str | None) -> str | None:
+def check_recommendation(value: str | None) -> Text | None:
     """The French message refusing a missing or unknown recommendation; None when it is one of them."""
     if value in RECOMMENDATIONS:
         return None
-    return "Choisissez un avis : " + ", ".join(label.lower() for label in RECOMMENDATIONS.values()) + "."
+    return _l("Choisissez un avis : favorable, réservé ou défavorable.")
 
 
 def count_recommendations(reviews: Iterable[Review]) -> Mapping[str, int]:

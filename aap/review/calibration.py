@@ -25,10 +25,11 @@ from types import MappingProxyType
 from typing import Final
 
 from aap.review.scoring import CONTEXT, from_fraction, rounded, shown
+from aap.review.texts import Text, _l
 
 #: the one sentence telling people how the calibrated ranking is computed
-EXPLANATION: Final = ("Chaque note est recentrée sur la moyenne de son relecteur et divisée par l'écart "
-                      "habituel de ses notes : un relecteur sévère et un relecteur généreux pèsent alors autant.")
+EXPLANATION: Final = _l("Chaque note est recentrée sur la moyenne de son relecteur et divisée par l'écart "
+                        "habituel de ses notes : un relecteur sévère et un relecteur généreux pèsent alors autant.")
 
 #: scored reviews a reviewer needs before their habits are corrected
 MIN_REVIEWS: Final = 2
@@ -55,7 +56,7 @@ class ReviewerCalibration:
     #: population standard deviation of their weighted scores
     std: Decimal | None
     #: why the reviewer is not calibrated, in French; None when they are
-    reason: str | None = None
+    reason: Text | None = None
 
     @property
     def calibrated(self) -> bool:
@@ -110,13 +111,14 @@ def _describe(reviewer: int, count: int, moments: tuple[Fraction, Fraction] | No
     mean, variance = moments
     reason = _too_few(count) if count < MIN_REVIEWS else None
     if reason is None and not variance:
-        reason = (f"Toutes ses notes sont égales ({shown(from_fraction(mean))}/100) : "
-                  "elles ne départagent aucun dossier.")
+        reason = _l("Toutes ses notes sont égales (%(score)s/100) : elles ne départagent aucun dossier.",
+                    score=shown(from_fraction(mean)))
     return ReviewerCalibration(reviewer, count, from_fraction(mean), _sqrt(variance), reason)
 
 
-def _too_few(count: int) -> str:
-    return f"{count} relecture notée : il en faut au moins {MIN_REVIEWS} pour connaître ses habitudes."
+def _too_few(count: int) -> Text:
+    return _l("%(count)s relecture notée : il en faut au moins %(needed)s pour connaître ses habitudes.",
+              count=count, needed=MIN_REVIEWS)
 
 
 def _z(score: Decimal | None, moments: tuple[Fraction, Fraction]) -> Decimal | None:

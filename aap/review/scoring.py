@@ -2,7 +2,8 @@
 
 Plain data in, plain data out: no database, no Flask. Numbers are Decimal, never float. Sums and
 means are computed exactly (as fractions) and become a Decimal once, in `CONTEXT`, so that the order
-of criteria or reviews never changes a result.
+of criteria or reviews never changes a result. Messages are French `Text`s that a view may show in
+the reader's language (`aap.review.texts`).
 
 - Display scale: a review's weighted score runs from 0 to 100, whatever the scales of its criteria
   (0–5, 0–20…). Values keep their full precision and are rounded half-even to two decimals only
@@ -20,6 +21,8 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation, localco
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Final, Literal
+
+from aap.review.texts import Text, _l
 
 #: the answer "not applicable"; stored and shown as it is written
 NA: Final = "n/a"
@@ -69,10 +72,6 @@ class Criterion:
         for name in ("weight", "minimum", "maximum"):
             object.__setattr__(self, name, as_decimal(getattr(self, name)))
 
-    @property
-    def scale(self) -> str:
-        return f"{plain(self.minimum)} à {plain(self.maximum)}"
-
 
 @dataclass(frozen=True)
 class Grid:
@@ -88,35 +87,36 @@ class Grid:
         return tuple(criterion.key for criterion in self.criteria)
 
 
-def grid_problems(grid: Grid) -> list[str]:
+def grid_problems(grid: Grid) -> list[Text]:
     """What keeps a grid from scoring reviews, in French; empty when it can."""
     if not grid.criteria:
-        return ["La grille ne contient aucun critère : ajoutez-en au moins un."]
+        return [_l("La grille ne contient aucun critère : ajoutez-en au moins un.")]
     counts = Counter(grid.keys)
-    problems = [f"La clé « {echo(key)} » est donnée à {count} critères : chaque critère a sa propre clé."
-                for key, count in counts.items() if count > 1]
+    problems = [_l("La clé « %(key)s » est donnée à %(count)s critères : chaque critère a sa propre clé.",
+                   key=echo(key), count=count) for key, count in counts.items() if count > 1]
     for criterion in grid.criteria:
         problems.extend(criterion_problems(criterion))
     return problems
 
 
-def criterion_problems(criterion: Criterion) -> list[str]:
+def criterion_problems(criterion: Criterion) -> list[Text]:
     """What is wrong with one criterion, in French, naming it."""
-    name = criterion.label.strip() or criterion.key
+    name, key = criterion.label.strip() or criterion.key, echo(criterion.key)
     problems = []
     if not criterion.label.strip():
-        problems.append(f"Le critère de clé « {echo(criterion.key)} » n'a pas d'intitulé.")
+        problems.append(_l("Le critère de clé « %(key)s » n'a pas d'intitulé.", key=key))
     if not KEY_PATTERN.fullmatch(criterion.key):
-        problems.append(f"La clé du critère « {name} » (« {echo(criterion.key)} ») ne peut contenir que des "
-                        "lettres minuscules sans accent, des chiffres et « _ », 40 caractères au plus.")
+        problems.append(_l("La clé du critère « %(name)s » (« %(key)s ») ne peut contenir que des lettres "
+                           "minuscules sans accent, des chiffres et « _ », 40 caractères au plus.", name=name, key=key))
     if not criterion.weight.is_finite() or criterion.weight <= 0:
-        problems.append(f"Le poids du critère « {name} » doit être un nombre strictement positif "
-                        f"(reçu : {plain(criterion.weight)}).")
+        problems.append(_l("Le poids du critère « %(name)s » doit être un nombre strictement positif "
+                           "(reçu : %(weight)s).", name=name, weight=plain(criterion.weight)))
     if not (criterion.minimum.is_finite() and criterion.maximum.is_finite()):
-        problems.append(f"Les bornes de l'échelle du critère « {name} » doivent être des nombres.")
+        problems.append(_l("Les bornes de l'échelle du critère « %(name)s » doivent être des nombres.", name=name))
     elif criterion.maximum <= criterion.minimum:
-        problems.append(f"L'échelle du critère « {name} » va de {plain(criterion.minimum)} à "
-                        f"{plain(criterion.maximum)} : le maximum doit être supérieur au minimum.")
+        problems.append(_l("L'échelle du critère « %(name)s » va de %(minimum)s à %(maximum)s : le maximum doit "
+                           "être supérieur au minimum.", name=name, minimum=plain(criterion.minimum),
+                           maximum=plain(criterion.maximum)))
     return problems
 
 
@@ -125,7 +125,7 @@ class ScoreCheck:
     """Scores read from a form: the answers kept, and one French message per criterion refused."""
 
     scores: Mapping[str, Answer]
-    errors: Mapping[str, str]
+    errors: Mapping[str, Text]
 
     @property
     def ok(self) -> bool:
@@ -139,7 +139,7 @@ def check_scores(grid: Grid, raw: Mapping[str, object], *, submitting: bool) -> 
     criteria are read from `raw`: a whole submitted form may be passed.
     """
     scores: dict[str, Answer] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, Text] = {}
     for criterion in grid.criteria:
         answer, error = read_answer(criterion, raw.get(criterion.key), submitting=submitting)
         if error is not None:
@@ -149,29 +149,33 @@ def check_scores(grid: Grid, raw: Mapping[str, object], *, submitting: bool) -> 
     return ScoreCheck(MappingProxyType(scores), MappingProxyType(errors))
 
 
-def read_answer(criterion: Criterion, value: object, *, submitting: bool) -> tuple[Answer | None, str | None]:
+def read_answer(criterion: Criterion, value: object, *, submitting: bool) -> tuple[Answer | None, Text | None]:
     """One answer read: (answer, None), (None, message), or (None, None) for a draft's blank."""
-    name, scale = criterion.label, criterion.scale
+    about = {"name": criterion.label, "minimum": plain(criterion.minimum), "maximum": plain(criterion.maximum)}
     if value is None or (isinstance(value, str) and not value.strip()):
         if not submitting:
             return None, None
         if criterion.required:
-            return None, f"« {name} » : ce critère est obligatoire, donnez une note de {scale}."
+            return None, _l("« %(name)s » : ce critère est obligatoire, donnez une note de %(minimum)s à %(maximum)s.",
+                            **about)
         return NA, None
     if isinstance(value, str) and value.strip().lower() == NA:
         if criterion.required:
-            return None, (f"« {name} » : ce critère est obligatoire, il ne peut pas être noté n/a ; "
-                          f"donnez une note de {scale}.")
+            return None, _l("« %(name)s » : ce critère est obligatoire, il ne peut pas être noté n/a ; donnez une "
+                            "note de %(minimum)s à %(maximum)s.", **about)
         return NA, None
     number = read_number(value)
     if number is None:
-        alternative = "" if criterion.required else ", ou n/a"
-        return None, f"« {name} » : « {echo(value)} » n'est pas une note ; saisissez un nombre de {scale}{alternative}."
+        return None, (_l("« %(name)s » : « %(typed)s » n'est pas une note ; saisissez un nombre de %(minimum)s à "
+                         "%(maximum)s.", typed=echo(value), **about) if criterion.required else
+                      _l("« %(name)s » : « %(typed)s » n'est pas une note ; saisissez un nombre de %(minimum)s à "
+                         "%(maximum)s, ou n/a.", typed=echo(value), **about))
     if not criterion.minimum <= number <= criterion.maximum:
-        return None, (f"« {name} » : la note doit être comprise entre {plain(criterion.minimum)} et "
-                      f"{plain(criterion.maximum)} (reçu : {echo(value)}).")
+        return None, _l("« %(name)s » : la note doit être comprise entre %(minimum)s et %(maximum)s "
+                        "(reçu : %(typed)s).", typed=echo(value), **about)
     if number != number.quantize(PLACES, context=CONTEXT):
-        return None, f"« {name} » : une note a deux décimales au plus (reçu : {echo(value)})."
+        return None, _l("« %(name)s » : une note a deux décimales au plus (reçu : %(typed)s).", typed=echo(value),
+                        **about)
     return number, None
 
 

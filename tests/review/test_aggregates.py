@@ -1,6 +1,6 @@
 """A dossier's reviews side by side: statistics per criterion and group, the n/a rule, divergence, recommendations."""
 from dataclasses import replace
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 from hypothesis import given
@@ -78,8 +78,8 @@ def test_recommendations_are_counted_every_value_listed():
 
 def test_a_recommendation_must_be_one_of_the_three():
     assert check_recommendation("defavorable") is None
-    assert check_recommendation(None) == "Choisissez un avis : favorable, réservé, défavorable."
-    assert check_recommendation("bof") == "Choisissez un avis : favorable, réservé, défavorable."
+    assert check_recommendation(None) == "Choisissez un avis : favorable, réservé ou défavorable."
+    assert check_recommendation("bof") == "Choisissez un avis : favorable, réservé ou défavorable."
 
 
 def test_divergence_worked_example():
@@ -164,3 +164,11 @@ def test_adding_a_review_all_na_moves_no_statistic(data):
         assert after.criteria[key].count == before.criteria[key].count
         assert (after.criteria[key].mean, after.criteria[key].median, after.criteria[key].std) == \
                (before.criteria[key].mean, before.criteria[key].median, before.criteria[key].std)
+
+
+def test_aggregates_ignore_the_thread_decimal_context():
+    expected = aggregate_dossier(GRID, [FIRST, SECOND, THIRD])
+    with localcontext() as context:
+        context.prec = 3
+        assert aggregate_dossier(GRID, [FIRST, SECOND, THIRD]) == expected
+        assert expected.overall.gap == D("43.33333333333333333333333333")

@@ -1,5 +1,5 @@
 """Calibration per reviewer across a call, and the raw and calibrated rankings per strand."""
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 from hypothesis import given
@@ -148,3 +148,11 @@ def test_a_calibrated_reviewer_s_z_scores_have_mean_0_and_spread_1(reviews):
         mean = sum(zs) / len(zs)
         assert abs(mean) < D("1e-20")
         assert abs(sum((z - mean) ** 2 for z in zs) / len(zs) - 1) < D("1e-20")
+
+
+def test_calibration_ignores_the_thread_decimal_context():
+    reviews = [scored(1, 10, "4.5"), scored(2, 10, "4"), scored(3, 10, "3.5"), scored(3, 20, "1")]
+    expected = calibrate(reviews)
+    with localcontext() as context:
+        context.prec = 3
+        assert calibrate(reviews) == expected

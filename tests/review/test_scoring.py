@@ -1,13 +1,17 @@
 """Scoring grids, checking a review's scores, the weighted score and how values are shown."""
 from decimal import Decimal, localcontext
+from pathlib import Path
 
 import pytest
+from babel.support import Translations
 from hypothesis import given
 from hypothesis import strategies as st
 
 from aap.review.scoring import NA, Criterion, Grid, check_scores, grid_problems, rounded, shown, weighted_score
+from aap.review.texts import Text
 from tests.review.strategies import PROPERTIES, answers, criteria, grids
 
+ROOT = Path(__file__).resolve().parents[2]
 GRID = Grid((
     Criterion("utilite_sociale", "Utilité sociale", weight=3, minimum=0, maximum=5),
     Criterion("ancrage", "Ancrage territorial", weight=2, minimum=0, maximum=5),
@@ -176,3 +180,16 @@ def test_adding_an_na_answer_changes_nothing(data):
     position = data.draw(st.integers(min_value=0, max_value=len(grid.criteria)))
     wider = Grid(grid.criteria[:position] + (extra,) + grid.criteria[position:])
     assert weighted_score(wider, {**scores, "en_plus": NA}) == weighted_score(grid, scores)
+
+
+def test_messages_read_as_french_and_translate_in_the_reader_s_language():
+    error = check_scores(GRID, {"utilite_sociale": "7"}, submitting=False).errors["utilite_sociale"]
+    english = Translations.load(str(ROOT / "aap/translations"), ["en"])
+    assert error.translated(english.gettext) == "“Utilité sociale”: the score must lie between 0 and 5 (received: 7)."
+    assert error.translated(lambda msgid: msgid) == error
+    assert grid_problems(Grid(()))[0].translated(english.gettext) == "The grid has no criterion: add at least one."
+
+
+def test_a_message_without_values_keeps_its_percent_signs():
+    assert Text("100 % des critères") == "100 % des critères"
+    assert Text("%(n)s %%", n=3) == "3 %"
