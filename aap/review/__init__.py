@@ -1,0 +1,1 @@
+"""Instruction and review: reviewer pools, conflicts, assignment, scoring grids and aggregates."""
