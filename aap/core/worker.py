@@ -8,6 +8,7 @@ import logging
 import os
 import time
 
+import redis
 from flask import Flask
 from rq import SimpleWorker, Worker
 
@@ -30,7 +31,7 @@ def _prepare(app: Flask, burst: bool) -> None:
 
 
 class AppBound:
-    """Shared by both workers: the app, and a scheduler watched every few seconds.
+    """Shared by both workers: the app, a scheduler watched every few seconds, and a wait for a lost Redis.
 
     RQ's scheduler runs in a child process that dies on a Redis connection error; a stock worker restarts it
     only at its maintenance pass, every 10 minutes, so retries, timeouts, reminders, digests and the periodic
@@ -61,11 +62,37 @@ class AppBound:
         return super().should_run_maintenance_tasks or (due and not self._burst)
 
     def run_maintenance_tasks(self) -> None:
-        if super().should_run_maintenance_tasks:
-            super().run_maintenance_tasks()
-        if not self._burst:
-            self._supervised_at = time.monotonic()
-            self._supervise()
+        try:
+            if super().should_run_maintenance_tasks:
+                super().run_maintenance_tasks()
+            if not self._burst:
+                self._supervised_at = time.monotonic()
+                self._supervise()
+        except redis.ConnectionError:
+            pass  # Redis is away: the wait for a job retries it, and the next pass supervises
+
+    def execute_job(self, job, queue):
+        """A stock worker quits when Redis goes away as a job ends; this one waits for Redis and carries on."""
+        try:
+            return super().execute_job(job, queue)
+        except redis.ConnectionError as error:
+            # the job ran, and the database says what it did; RQ's record of it was lost with Redis
+            log.warning("Redis perdu à la fin de la tâche %s (%s) : le worker attend son retour", job.id, error)
+            self._wait_for_redis()
+
+    def check_for_suspension(self, burst: bool) -> None:
+        try:
+            super().check_for_suspension(burst)
+        except redis.ConnectionError:
+            self._wait_for_redis()
+
+    def _wait_for_redis(self) -> None:
+        while not self._stop_requested:
+            try:
+                self.connection.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(self.max_connection_wait_time)
 
     def _supervise(self) -> None:
         """Restart a dead scheduler (or take over from another worker's), then make sure a tick is on its way."""

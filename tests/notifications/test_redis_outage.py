@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import redis
+from rq import Queue
+from rq.job import JobStatus
 
 from aap.core import jobs
 from aap.core.models import utcnow
@@ -19,6 +21,7 @@ from aap.mail.tasks import RELAY_GRACE
 from aap.workflow import engine
 from tests import factories
 from tests.conftest import build_test_app
+from tests.notifications.worker_jobs import take_a_few_seconds
 from tests.services import RedisServer, postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +102,9 @@ def test_after_a_redis_outage_pending_mail_leaves_and_the_tick_runs_again_within
     try:
         connection = redis.Redis.from_url(server.url)
         _wait_for(lambda: connection.exists("rq:scheduler-lock:aap") and _all_sent(app), 60, process, log)
+        # Redis goes away while a job runs: a stock worker would quit when it records the job's end
+        running = Queue("aap", connection=connection).enqueue(take_a_few_seconds, 3)
+        _wait_for(lambda: running.get_status(refresh=True) == JobStatus.STARTED, 30, process, log)
         server.interrupt()
         started = time.monotonic()
         with app.app_context():
@@ -125,4 +131,5 @@ def test_after_a_redis_outage_pending_mail_leaves_and_the_tick_runs_again_within
         process.terminate()
         process.wait(30)
     assert len(mailbox.to(ADDRESS)) == 1
+    assert "Redis perdu à la fin de la tâche" in log.read_text()  # the job cut by the outage did not end the worker
     assert done - back < WITHIN, f"{done - back:.0f} s"

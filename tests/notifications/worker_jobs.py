@@ -6,3 +6,11 @@ def app_was_built_before_the_job() -> bool:
     from aap.core import jobs
 
     return jobs._bound_app is not None
+
+
+def take_a_few_seconds(seconds: float) -> bool:
+    """A job still running when the test stops Redis, so that RQ's record of its end is lost."""
+    import time
+
+    time.sleep(seconds)
+    return True
