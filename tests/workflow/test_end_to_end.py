@@ -44,9 +44,10 @@ def test_plaine_commune_from_draft_to_balance(world, worker, mailbox):
     assert engine.available(dossier, w.admin) == [] and engine.available(dossier, w.holder) == []
     worker.drain()
     subjects = [m["Subject"] for m in mailbox.to("porteur@example.org")]
-    assert subjects[0] == "Accusé de réception AAP-2026-0001 : votre dossier « Épicerie solidaire » est déposé"
-    assert "Compléments demandés pour votre dossier « Épicerie solidaire »" in subjects
-    assert "Votre dossier « Épicerie solidaire » : Soldé" in subjects
+    # a subject never carries what a holder typed: the dossier is named by its number
+    assert subjects[0] == f"Accusé de réception AAP-2026-0001 : votre dossier n° {dossier.id} est déposé"
+    assert f"Compléments demandés pour votre dossier n° {dossier.id}" in subjects
+    assert f"Votre dossier n° {dossier.id} : Soldé" in subjects
 
 
 def test_plaine_commune_refusal_and_ineligibility(world):

@@ -61,8 +61,8 @@ def test_submit_changes_state_records_audit_and_writes_notifications(world, work
         ("create", None, "draft"), ("submit", "draft", "submitted")]
     worker.drain()
     assert mailbox.to("porteur@example.org")[0]["Subject"] == \
-        "Accusé de réception AAP-2026-0001 : votre dossier « Épicerie solidaire » est déposé"
-    assert mailbox.to("instructeur@example.org")[0]["Subject"] == "Dossier à instruire : Épicerie solidaire"
+        f"Accusé de réception AAP-2026-0001 : votre dossier n° {dossier.id} est déposé"
+    assert mailbox.to("instructeur@example.org")[0]["Subject"] == f"Dossier à instruire : n° {dossier.id}"
 
 
 def test_unknown_transition_wrong_role_and_wrong_state_are_refused(world):
