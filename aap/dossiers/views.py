@@ -71,13 +71,16 @@ def edit(dossier_id):
     if request.method == "GET":
         form.version.data = dossier.lock_version
     elif form.validate_on_submit():
-        if form.version.data != str(dossier.lock_version):
+        try:
+            dossier_operations.save_draft(dossier, form.data, expected_version=form.version.data)
+            db.session.commit()
+        except dossier_operations.StaleDossier:
+            db.session.rollback()
+            dossier = db.session.get(Dossier, dossier_id)
             form.form_errors.append(_("Quelqu'un d'autre a enregistré ce dossier depuis que vous l'avez ouvert : "
                                       "vos modifications n'ont pas été enregistrées. Elles sont toujours "
                                       "ci-dessous : copiez-les, rechargez la page, puis reportez-les."))
         else:
-            dossier_operations.save_draft(dossier, form.data)
-            db.session.commit()
             flash(_("Brouillon enregistré. Vous pouvez y revenir à tout moment."), "success")
             return redirect(url_for("dossiers.show", dossier_id=dossier.id))
     return render_template("dossiers/edit.html", dossier=dossier, form=form, budget_charges=CHARGES,

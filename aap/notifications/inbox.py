@@ -5,7 +5,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from aap.core.permissions import allow, get_or_404, public, signed_in
-from aap.extensions import csrf, db
+from aap.extensions import csrf, db, writes_on_read
 from aap.notifications import operations, queries
 from aap.notifications.queries import unread_count
 from aap.notifications.events import events_for
@@ -31,6 +31,7 @@ def index():
 
 @bp.get("/<int:notification_id>")
 @allow(signed_in)
+@writes_on_read
 def follow(notification_id):
     """Follow a notification's link and count it as read."""
     notification = get_or_404(Notification, notification_id)
