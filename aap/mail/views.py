@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from aap.core.listing import requested_sort
+from aap.core.listing import requested_page, requested_sort
 from aap.core.permissions import allow, get_or_404, role
 from aap.core.queue import get_queue
 from aap.extensions import db
@@ -28,7 +28,7 @@ def mailbox():
     args = request.args
     # without a chosen column the newest mails come first; a chosen column starts upwards
     sort, descending = requested_sort(args, queries.MAIL_SORTS, "date", descending="tri" not in args)
-    page = queries.mailbox_page(args, sort, descending, args.get("page", 1, type=int))
+    page = queries.mailbox_page(args, sort, descending, requested_page(args))
     return render_template("mail/mailbox.html", page=page, state_labels=MAIL_STATE_LABELS, sort=sort,
                            descending=descending, failed_count=queries.failed_count(), form=FlaskForm())
 
