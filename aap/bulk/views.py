@@ -14,10 +14,16 @@ from aap.bulk import operations as bulk
 from aap.bulk import queries as bulk_queries
 from aap.bulk.forms import AUDIENCE_LABELS, MAIL_LABELS, STATUS_LABELS, BulkMessageForm
 from aap.bulk.models import BulkMessage
+from aap.mail.preview import preview_document
 from aap.workflow import engine
 
 bp = Blueprint("bulk", __name__)
 ADMIN = "/admin/messages"
+
+
+@bp.app_template_filter("mail_preview_document")
+def mail_preview_document(html: str) -> str:
+    return preview_document(html, url_for("static", filename="css/mail-preview.css"))
 
 
 @bp.get(ADMIN)
