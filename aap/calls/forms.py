@@ -39,14 +39,16 @@ class CallForm(Form):
     description = TextAreaField(_l("Présentation de l'appel"), validators=[Optional(), Length(max=20000)],
                                 description=_l("Format Markdown : **gras**, listes avec « - », titres avec « ## »."),
                                 render_kw={"rows": 8})
-    workflow_name = SelectField(_l("Déroulé (workflow)"), validators=[DataRequired(REQUIRED)],
+    workflow_name = SelectField(_l("Cycle de traitement"), validators=[DataRequired(REQUIRED)],
                                 description=_l("Fixé à la publication de l'appel."))
     opens_on = DateField(_l("Ouverture des dépôts le"), validators=[DataRequired(REQUIRED)],
                          format=["%Y-%m-%d", "%d/%m/%Y"])
-    opens_time = TimeField(_l("à (heure de Paris)"), default=time(9, 0), validators=[DataRequired(REQUIRED)])
+    opens_time = TimeField(_l("Heure d'ouverture (heure de Paris)"), default=time(9, 0),
+                           validators=[DataRequired(REQUIRED)])
     closes_on = DateField(_l("Clôture des dépôts le"), validators=[DataRequired(REQUIRED)],
                           format=["%Y-%m-%d", "%d/%m/%Y"])
-    closes_time = TimeField(_l("à (heure de Paris)"), default=time(12, 0), validators=[DataRequired(REQUIRED)],
+    closes_time = TimeField(_l("Heure de clôture (heure de Paris)"), default=time(12, 0),
+                            validators=[DataRequired(REQUIRED)],
                             description=_l("Un dossier déposé après cette minute est refusé."))
     total_envelope = money_field(_l("Enveloppe totale (€)"))
     min_amount = money_field(_l("Montant minimum par dossier (€)"))

@@ -9,17 +9,23 @@ from aap.core.permissions import allow, get_or_404, role
 from aap.core.queue import get_queue
 from aap.extensions import db
 from aap.mail import health, queries, tasks
+from aap.mail.labels import template_label
 from aap.mail.models import Mail
 
 # no url_prefix: the queue health page lives beside the mailbox, outside /admin/courriels
 bp = Blueprint("mailbox", __name__)
 MAIL_STATE_LABELS = {"held": _l("Retenu (en attente de validation)"), "pending": _l("En attente d'envoi"),
                      "sending": _l("Envoi en cours"), "sent": _l("Envoyé"), "failed": _l("Échec définitif")}
-TICK_LABELS = {"scheduled": _l("Planifiée"), "queued": _l("Dans la file, en attente d'un worker"),
+TICK_LABELS = {"scheduled": _l("Planifiée"), "queued": _l("Dans la file, en attente d'un processus de fond"),
                "started": _l("En cours d'exécution"),
-               "missing": _l("Non planifiée : aucun worker avec planificateur ne l'a programmée")}
+               "missing": _l("Non planifiée : aucun processus de fond avec planificateur ne l'a programmée")}
 WORKER_STATE_LABELS = {"idle": _l("Disponible"), "busy": _l("Occupé"), "started": _l("Démarré"),
                        "suspended": _l("Suspendu"), "?": _l("Inconnu")}
+
+
+@bp.app_template_filter("mail_template_label")
+def mail_template_label(template: str) -> str:
+    return template_label(template)
 
 
 @bp.get("/admin/courriels")

@@ -211,11 +211,10 @@ def test_requests_one_after_another_while_a_worker_sends_their_mails(app, live, 
     browser = cookie_for(app, holder)
     [dossier_id] = release(dossier)
     expected = 31 * len(instructors)
+    environment = {**os.environ, "AAP_ENV": "test", "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                   "REDIS_URL": app.config["REDIS_URL"], "SMTP_URL": smtp_url, "PUBLIC_URL": "http://localhost"}
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "aap", "worker"], cwd=ROOT,
-                              env={**os.environ, "AAP_ENV": "test", "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-                                   "REDIS_URL": app.config["REDIS_URL"], "SMTP_URL": smtp_url,
-                                   "PUBLIC_URL": "http://localhost"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     post = (browser, f"/dossiers/{dossier_id}/messages", {"message-body": "Le worker est-il prêt ?"})
     try:
         assert post_all(live, [post])[0][0] == 302
