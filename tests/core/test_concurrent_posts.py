@@ -129,8 +129,8 @@ def test_twenty_notifications_followed_at_once_are_all_marked_read(app, live):
     db.session.commit()
     browsers = [cookie_for(app, user) for _ in range(THREADS)]
     ids = release(*notifications)
-    results = post_all(live, [(browser, f"/notifications/{id_}", {}) for browser, id_ in zip(browsers, ids)],
-                       method="GET")
+    follows = [(browser, f"/notifications/{id_}", {}) for browser, id_ in zip(browsers, ids, strict=True)]
+    results = post_all(live, follows, method="GET")
     assert statuses(results) == [302] * THREADS
     unread = db.session.execute(db.select(Notification).where(Notification.read_at.is_(None))).scalars().all()
     assert unread == []
