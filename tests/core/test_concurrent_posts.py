@@ -7,22 +7,29 @@ import sys
 import threading
 import time
 import urllib.parse
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from aap.auth.models import User
+from aap.auth.models import LoginSession, User
+from aap.core import jobs
+from aap.core.jobs import job
+from aap.core.models import utcnow
 from aap.dossiers.messages import Message
 from aap.dossiers.models import Dossier
 from aap.extensions import db
-from aap.notifications.models import Mail, Notification
+from aap.mail.models import Mail
+from aap.notifications.models import Notification
 from aap.notifications.operations import notify
 from aap.organisations.models import Organisation
 from tests import factories
 from tests.services import Inbox, free_port
 
 THREADS = 20
+#: messages posted one after another while the worker sends; one author may post 30 an hour
+SEQUENTIAL = 25
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -136,6 +143,52 @@ def test_twenty_notifications_followed_at_once_are_all_marked_read(app, live):
     assert unread == []
 
 
+def test_twenty_browsers_back_after_a_pause_are_all_served(app, live):
+    """Each browser's activity is noted on its first page after a few minutes: a GET that writes."""
+    users = [factories.make_user() for _ in range(THREADS)]
+    browsers = [cookie_for(app, user) for user in users]
+    db.session.execute(db.update(LoginSession).values(last_seen_at=utcnow() - timedelta(minutes=6)))
+    db.session.commit()
+    release(*users)
+    results = post_all(live, [(browser, "/notifications", {}) for browser in browsers], method="GET")
+    assert statuses(results) == [200] * THREADS
+    stale = db.session.scalar(db.select(db.func.count()).select_from(LoginSession)
+                              .where(LoginSession.last_seen_at < utcnow() - timedelta(minutes=5)))
+    assert stale == 0
+
+
+def test_a_job_reading_then_writing_is_not_refused_for_a_request_that_commits_meanwhile(app, live):
+    """A job's transaction takes the write lock at its start: the request waits for it, rather than the job failing."""
+    holder, dossier = holder_with_dossier()
+    browser = cookie_for(app, holder)
+    [dossier_id] = release(dossier)
+    began, outcome = threading.Event(), {}
+
+    @job
+    def retitle(dossier_id):  # reads, takes its time, then writes, as a job rendering a mail does
+        dossier = db.session.get(Dossier, dossier_id)
+        began.set()
+        time.sleep(0.5)
+        dossier.title = "Titre donné par le worker"
+
+    def run():
+        try:
+            retitle(dossier_id)
+            outcome["job"] = "done"
+        except Exception as error:
+            outcome["job"] = repr(error)
+
+    jobs.bind_app(app)
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert began.wait(10)
+    [(status, _body)] = post_all(live, [(browser, f"/dossiers/{dossier_id}/messages",
+                                         {"message-body": "Écrit pendant que le worker travaille"})])
+    thread.join(30)
+    assert (outcome.get("job"), status) == ("done", 302)
+    assert db.session.get(Dossier, dossier_id).title == "Titre donné par le worker"
+
+
 def test_twenty_organisations_are_created_at_once(app, live):
     holders = [factories.make_user() for _ in range(THREADS)]
     cookies = [cookie_for(app, holder) for holder in holders]
@@ -210,7 +263,7 @@ def test_requests_one_after_another_while_a_worker_sends_their_mails(app, live, 
     instructors = [factories.make_user(roles=("instructor",), totp=True) for _ in range(3)]
     browser = cookie_for(app, holder)
     [dossier_id] = release(dossier)
-    expected = 31 * len(instructors)
+    expected = (1 + SEQUENTIAL) * len(instructors)
     environment = {**os.environ, "AAP_ENV": "test", "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
                    "REDIS_URL": app.config["REDIS_URL"], "SMTP_URL": smtp_url, "PUBLIC_URL": "http://localhost"}
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "aap", "worker"], cwd=ROOT,
@@ -219,11 +272,11 @@ def test_requests_one_after_another_while_a_worker_sends_their_mails(app, live, 
     try:
         assert post_all(live, [post])[0][0] == 302
         wait_until(lambda: len(inbox.messages) == len(instructors) or worker.poll() is not None)
-        answers = [post_all(live, [(browser, post[1], {"message-body": f"Message {n}"})]) for n in range(30)]
+        answers = [post_all(live, [(browser, post[1], {"message-body": f"Message {n}"})]) for n in range(SEQUENTIAL)]
         wait_until(lambda: len(inbox.messages) >= expected or worker.poll() is not None)
     finally:
         worker.terminate()
         errors = worker.communicate(timeout=30)[1].decode()
-    assert [status for [(status, _body)] in answers] == [302] * 30
+    assert [status for [(status, _body)] in answers] == [302] * SEQUENTIAL
     assert db.session.execute(db.select(Mail.status)).scalars().all() == ["sent"] * expected, errors[-3000:]
     assert len(inbox.messages) == expected

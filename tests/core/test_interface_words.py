@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from aap.extensions import db
-from aap.notifications.models import Mail
+from aap.mail.models import Mail
 from tests import factories
 
 
