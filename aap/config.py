@@ -74,6 +74,8 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         REDIS_URL=os.environ.get("REDIS_URL") or None,
         SMTP_URL=os.environ.get("SMTP_URL") or None,
         MAIL_FROM=os.environ.get("MAIL_FROM", "Appels à projets <ne-pas-repondre@localhost>"),
+        #: where people write to the service, for instance to report an accessibility barrier
+        CONTACT_EMAIL=os.environ.get("CONTACT_EMAIL") or (None if production else "contact@localhost"),
         PUBLIC_URL=os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         EMBEDDED_REDIS_PATH=str(instance / "redis.db"),
         UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER") or None,
@@ -128,6 +130,9 @@ def check_production(config) -> None:
         problems.append("REDIS_URL doit désigner un serveur Redis : le Redis embarqué est réservé au développement.")
     if not config.get("SMTP_URL"):
         problems.append("SMTP_URL doit désigner un serveur SMTP : la boîte de développement n'envoie rien.")
+    if not config.get("CONTACT_EMAIL"):
+        problems.append("CONTACT_EMAIL doit être l'adresse où le public écrit au service "
+                        "(déclaration d'accessibilité).")
     if not config.get("PUBLIC_URL", "").startswith("https://"):
         problems.append("PUBLIC_URL doit être l'adresse publique en https:// du service.")
     if problems:

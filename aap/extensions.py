@@ -1,7 +1,7 @@
 """Unbound extensions, bound to an app by init_extensions()."""
 import sqlite3
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -34,6 +34,12 @@ babel = Babel()
 limiter = Limiter(get_remote_address)
 
 
+#: seconds a write waits for another one to finish before SQLite gives up; requests queue behind each other
+SQLITE_BUSY_TIMEOUT = 30
+#: request methods whose transactions only read; every other request, job or command may write
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """Let SQLAlchemy drive transactions on SQLite, so savepoints and foreign keys behave."""
@@ -41,7 +47,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
         # readers never wait for the writer, and a commit does not wait for the disk twice
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -50,9 +56,27 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    """A transaction that may write takes SQLite's write lock at its start.
+
+    A read transaction that later writes cannot wait for the lock: SQLite answers "database is
+    locked" at once rather than risk a deadlock. Taken at BEGIN, the lock is waited for (busy_timeout).
+    """
     if conn.dialect.name == "sqlite":
-        # a POST takes the write lock first, so its conditional UPDATEs wait instead of failing on a stale read
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if has_request_context() and request.method == "POST" else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN DEFERRED")
+
+
+def _may_write() -> bool:
+    """Every transaction may write, except those of a GET (or HEAD) request to a view that does not."""
+    if not has_request_context() or request.method not in READ_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "writes_on_read", False)
+
+
+def writes_on_read(view):
+    """Mark a GET view that writes (a followed link counted as read), so its transaction takes the write lock."""
+    view.writes_on_read = True
+    return view
 
 
 def init_extensions(app: Flask) -> None:

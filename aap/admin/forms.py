@@ -1,14 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from aap.auth.forms import REQUIRED, email_field
+from aap.core.inputs import Form
 from aap.core.roles import CALL_ROLES, ROLE_LABELS
 
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = email_field()
     role = SelectField(_l("Rôle"), choices=list(ROLE_LABELS.items()), validators=[DataRequired(REQUIRED)])
     call_id = SelectField(_l("Appel à projets"), coerce=lambda v: int(v) if v else None,

@@ -7,7 +7,7 @@ from aap.core.roles import ROLE_LABELS
 from aap.admin.queries import USER_SORTS, users_page
 from aap.auth import operations
 from aap.calls.queries import all_calls
-from aap.core.listing import requested_sort
+from aap.core.listing import requested_page, requested_sort
 from aap.core.permissions import allow, role
 from aap.core.ratelimit import mail_refusal_message, mail_refused, refusal_answer
 from aap.extensions import db
@@ -28,7 +28,7 @@ def users():
     args = request.args
     sort, descending = requested_sort(args, USER_SORTS, "email", descending=False)
     page = users_page(search=args.get("q", ""), role=args.get("role", ""), sort=sort,
-                      descending=descending, page=args.get("page", 1, type=int))
+                      descending=descending, page=requested_page(args))
     return render_template("admin/users.html", page=page, form=_invite_form(), role_labels=ROLE_LABELS,
                            sort=sort, descending=descending)
 

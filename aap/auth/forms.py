@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_wtf import FlaskForm  # noqa: F401  (views build bare CSRF-only forms from it)
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from aap.auth.passwords import MIN_LENGTH, PASSPHRASE_LENGTH, password_problems
 from aap.core.i18n import LOCALES
+from aap.core.inputs import Form
 
 REQUIRED = _l("Ce champ est obligatoire.")
 INVALID_EMAIL = _l("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.")
@@ -39,70 +40,70 @@ def new_password_fields():
     return password, confirm
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     full_name = StringField(_l("Nom et prénom"), validators=[DataRequired(REQUIRED), Length(max=200)],
                             render_kw={"autocomplete": "name"})
     email = email_field()
     password, confirm = new_password_fields()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired(REQUIRED)],
                              render_kw={"autocomplete": "current-password"})
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(Form):
     code = StringField(_l("Code à 6 chiffres, ou code de secours"),
                        validators=[DataRequired(REQUIRED), Length(max=20)],
                        description=_l("Le code affiché par votre application d'authentification."),
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     code = StringField(_l("Code à 6 chiffres affiché par l'application"),
                        validators=[DataRequired(REQUIRED), Length(max=10)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, confirm = new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     full_name = StringField(_l("Nom et prénom"), validators=[DataRequired(REQUIRED), Length(max=200)],
                             render_kw={"autocomplete": "name"})
     password, confirm = new_password_fields()
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     full_name = StringField(_l("Nom et prénom"), validators=[DataRequired(REQUIRED), Length(max=200)],
                             render_kw={"autocomplete": "name"})
     locale = SelectField(_l("Langue de l'interface et des e-mails"), choices=list(LOCALES.items()))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired(REQUIRED)],
                                      render_kw={"autocomplete": "current-password"})
     password, confirm = new_password_fields()
 
 
-class ConfirmPasswordForm(FlaskForm):
+class ConfirmPasswordForm(Form):
     current_password = PasswordField(_l("Mot de passe"), validators=[DataRequired(REQUIRED)],
                                      render_kw={"autocomplete": "current-password"})
 
 
-class DisableTwoFactorForm(FlaskForm):
+class DisableTwoFactorForm(Form):
     current_password = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired(REQUIRED)],
                                      render_kw={"autocomplete": "current-password"})
     confirm = BooleanField(_l("Je comprends que mon compte sera moins protégé"),
                            validators=[DataRequired(_l("Cochez la case pour confirmer."))])
 
 
-class ResendVerificationForm(FlaskForm):
+class ResendVerificationForm(Form):
     email = email_field()
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request, session
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import TimestampMixin, UTCDateTime, utcnow
@@ -120,13 +120,9 @@ class LoginSession(TimestampMixin, db.Model):
     #: when the password was last typed in this session; sensitive actions need it to be recent
     password_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    def seen_now(self) -> bool:
-        """Note the browser's activity, at most every few minutes; True when the row changed."""
-        now = utcnow()
-        if now - self.last_seen_at < SEEN_EVERY and self.ip_address == (request.remote_addr or ""):
-            return False
-        self.last_seen_at, self.ip_address = now, (request.remote_addr or "")[:45]
-        return True
+    def due_for_notice(self) -> bool:
+        """The browser's activity is noted at most every few minutes, or when its address changes."""
+        return utcnow() - self.last_seen_at >= SEEN_EVERY or self.ip_address != (request.remote_addr or "")
 
 
 SEEN_EVERY = timedelta(minutes=5)
@@ -156,9 +152,22 @@ def load_user(session_token: str) -> User | None:
         return None
     user, login_session = row
     user.login_session = login_session
-    if login_session.seen_now():
-        db.session.commit()  # before the view runs, so this commits nothing but the activity
+    if login_session.due_for_notice():
+        _note_activity(login_session.id)
     return user
+
+
+def _note_activity(login_session_id: int) -> None:
+    """In a transaction of its own that starts with the write, before the view runs.
+
+    A GET's transaction only reads; on SQLite, one that has read cannot wait for the write lock
+    ("database is locked" at once), while one that starts by writing waits its turn.
+    """
+    db.session.commit()  # nothing is pending yet: this only ends the reading
+    db.session.execute(update(LoginSession).where(LoginSession.id == login_session_id)
+                       .values(last_seen_at=utcnow(), ip_address=(request.remote_addr or "")[:45])
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def session_identifier() -> str:

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from aap.auth.forms import REQUIRED
 from aap.core.fields import MultiCheckboxField
+from aap.core.inputs import Form
 
 AUDIENCE_LABELS = {
     "holders": _l("Porteur·ses de projet (membres des structures)"),
@@ -22,7 +22,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class BulkMessageForm(FlaskForm):
+class BulkMessageForm(Form):
     role = SelectField(_l("Destinataires"), choices=list(AUDIENCE_LABELS.items()),
                        validators=[DataRequired(REQUIRED)])
     call_id = SelectField(_l("Appel à projets"), coerce=_optional_int,

@@ -7,17 +7,23 @@ from flask_wtf import FlaskForm
 
 from aap.auth.models import User
 from aap.calls.queries import all_calls, versions_followed_by_calls
-from aap.core.listing import requested_sort
+from aap.core.listing import requested_page, requested_sort
 from aap.core.permissions import allow, get_or_404, role, signed_in
 from aap.extensions import db
 from aap.bulk import operations as bulk
 from aap.bulk import queries as bulk_queries
 from aap.bulk.forms import AUDIENCE_LABELS, MAIL_LABELS, STATUS_LABELS, BulkMessageForm
 from aap.bulk.models import BulkMessage
+from aap.mail.preview import preview_document
 from aap.workflow import engine
 
 bp = Blueprint("bulk", __name__)
 ADMIN = "/admin/messages"
+
+
+@bp.app_template_filter("mail_preview_document")
+def mail_preview_document(html: str) -> str:
+    return preview_document(html, url_for("static", filename="css/mail-preview.css"))
 
 
 @bp.get(ADMIN)
@@ -26,7 +32,7 @@ def index():
     args = request.args
     sort, descending = requested_sort(args, bulk_queries.SORTS, "date", descending=True)
     page = bulk_queries.messages_page(status=args.get("statut", ""), sort=sort, descending=descending,
-                              page=args.get("page", 1, type=int))
+                              page=requested_page(args))
     return render_template("bulk/index.html", page=page, sort=sort, descending=descending,
                            counts=bulk_queries.mail_counts([message.id for message in page.items]),
                            status_labels=STATUS_LABELS, audience_labels=AUDIENCE_LABELS)
@@ -73,7 +79,7 @@ def new():
 @allow(role("admin"))
 def show(message_id):
     message = get_or_404(BulkMessage, message_id)
-    page = bulk_queries.recipients_page(message, request.args.get("page", 1, type=int))
+    page = bulk_queries.recipients_page(message, requested_page(request.args))
     released_by = db.session.get(User, message.released_by_id) if message.released_by_id else None
     return render_template("bulk/show.html", message=message, page=page, form=FlaskForm(),
                            counts=bulk_queries.mail_counts([message.id])[message.id],

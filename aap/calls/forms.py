@@ -2,13 +2,13 @@ from datetime import time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (DateField, DecimalField, FieldList, Form, FormField, IntegerField, SelectField, StringField,
-                     TextAreaField, TimeField)
+from wtforms import (DateField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField,
+                     TimeField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from aap.auth.forms import REQUIRED
 from aap.core.fields import MultiCheckboxField
+from aap.core.inputs import FiniteDecimalField, Form, SubForm
 from aap.organisations.communes import current_communes
 from aap.organisations.forms import LEGAL_FORM_LABELS
 
@@ -16,20 +16,20 @@ POSITIVE = _l("Saisissez un montant positif.")
 
 
 def money_field(label, description=None):
-    return DecimalField(label, places=2, description=description,
+    return FiniteDecimalField(label, places=2, description=description,
                         validators=[Optional(), NumberRange(min=Decimal("0.01"), max=Decimal("999999999"),
                                                             message=POSITIVE)],
                         render_kw={"inputmode": "decimal"})
 
 
-class StrandForm(Form):
+class StrandForm(SubForm):
     name = StringField(_l("Nom du volet"), validators=[Optional(), Length(max=120)])
     envelope = money_field(_l("Enveloppe du volet (€)"), _l("Facultatif."))
     description = TextAreaField(_l("Description du volet"), validators=[Optional(), Length(max=2000)],
                                 render_kw={"rows": 2})
 
 
-class CallForm(FlaskForm):
+class CallForm(Form):
     title = StringField(_l("Titre de l'appel"), validators=[DataRequired(REQUIRED), Length(max=200)])
     year = IntegerField(_l("Année"), validators=[DataRequired(REQUIRED), NumberRange(min=2000, max=2100,
                                                                                     message=_l("Année invalide."))])
@@ -39,19 +39,21 @@ class CallForm(FlaskForm):
     description = TextAreaField(_l("Présentation de l'appel"), validators=[Optional(), Length(max=20000)],
                                 description=_l("Format Markdown : **gras**, listes avec « - », titres avec « ## »."),
                                 render_kw={"rows": 8})
-    workflow_name = SelectField(_l("Déroulé (workflow)"), validators=[DataRequired(REQUIRED)],
+    workflow_name = SelectField(_l("Cycle de traitement"), validators=[DataRequired(REQUIRED)],
                                 description=_l("Fixé à la publication de l'appel."))
     opens_on = DateField(_l("Ouverture des dépôts le"), validators=[DataRequired(REQUIRED)],
                          format=["%Y-%m-%d", "%d/%m/%Y"])
-    opens_time = TimeField(_l("à (heure de Paris)"), default=time(9, 0), validators=[DataRequired(REQUIRED)])
+    opens_time = TimeField(_l("Heure d'ouverture (heure de Paris)"), default=time(9, 0),
+                           validators=[DataRequired(REQUIRED)])
     closes_on = DateField(_l("Clôture des dépôts le"), validators=[DataRequired(REQUIRED)],
                           format=["%Y-%m-%d", "%d/%m/%Y"])
-    closes_time = TimeField(_l("à (heure de Paris)"), default=time(12, 0), validators=[DataRequired(REQUIRED)],
+    closes_time = TimeField(_l("Heure de clôture (heure de Paris)"), default=time(12, 0),
+                            validators=[DataRequired(REQUIRED)],
                             description=_l("Un dossier déposé après cette minute est refusé."))
     total_envelope = money_field(_l("Enveloppe totale (€)"))
     min_amount = money_field(_l("Montant minimum par dossier (€)"))
     max_amount = money_field(_l("Montant maximum par dossier (€)"))
-    max_share_percent = DecimalField(_l("Part maximale du budget du projet (%)"), places=2,
+    max_share_percent = FiniteDecimalField(_l("Part maximale du budget du projet (%)"), places=2,
                                      validators=[Optional(), NumberRange(min=1, max=100, message=_l(
                                          "Saisissez un pourcentage entre 1 et 100."))])
     eligible_legal_forms = MultiCheckboxField(_l("Formes juridiques acceptées"),
@@ -98,7 +100,7 @@ class CallForm(FlaskForm):
                 raise ValidationError(_l("Donnez un nom à chaque volet qui a une enveloppe."))
 
 
-class ApplicationFormForm(FlaskForm):
+class ApplicationFormForm(Form):
     source = TextAreaField(_l("Formulaire de candidature (YAML)"), validators=[DataRequired(REQUIRED),
                                                                             Length(max=100000)],
                            render_kw={"rows": 30, "spellcheck": "false"},

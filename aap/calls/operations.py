@@ -93,7 +93,7 @@ def save_form(call: Call, source: str) -> FormVersion:
 
 def publish(call: Call):
     if call.state != "draft":
-        raise CallRefused(_("Cet appel est déjà publié : son workflow est fixé."))
+        raise CallRefused(_("Cet appel est déjà publié : son cycle de traitement est fixé."))
     if call.closes_at is None:
         raise CallRefused(_("Indiquez la date de clôture avant de publier l'appel."))
     return open_call(call)

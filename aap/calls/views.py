@@ -96,7 +96,7 @@ def open_call(call_id):
         return redirect(url_for("calls.index"))
     except schema.InvalidWorkflow as invalid:
         db.session.rollback()
-        flash(_("Publication impossible, le workflow est invalide : %(errors)s",
+        flash(_("Publication impossible, le cycle de traitement est invalide : %(errors)s",
                 errors="; ".join(str(e) for e in invalid.errors)), "error")
         return redirect(url_for("calls.index"))
     db.session.commit()

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -12,10 +14,15 @@ from aap.extensions import db
 bp = Blueprint("core", __name__)
 
 
+#: the day the statement was written from the service's accessibility tests; change it with the statement
+ACCESSIBILITY_ASSESSED_ON = date(2026, 12, 1)
+
+
 @bp.get("/accessibilite")
 @allow(public)
 def accessibility():
-    return render_template("core/accessibility.html")
+    return render_template("core/accessibility.html", assessed_on=ACCESSIBILITY_ASSESSED_ON,
+                           contact=current_app.config["CONTACT_EMAIL"])
 
 
 @bp.post("/langue")

@@ -2,9 +2,9 @@
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
+from aap.core.inputs import Form
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import download_response, receive
 from aap.dossiers.attachments import OTHER, Attachment, attach, room_for
@@ -12,7 +12,7 @@ from aap.dossiers.models import Dossier
 from aap.extensions import db
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField()
 
 

@@ -2,18 +2,18 @@ from decimal import Decimal
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from aap.core.formatting import money
+from aap.core.inputs import FiniteDecimalField, Form
 from aap.dossiers.messages import MAX_BODY
 from aap.questionnaire.definition import parse_source
 from aap.questionnaire.forms import field_name, from_answer, wtforms_field
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = TextAreaField(_l("Votre message"), render_kw={"rows": 4},
                          validators=[DataRequired(_l("Écrivez votre message avant de l'envoyer.")),
                                      Length(max=MAX_BODY, message=_l("Le message dépasse 10 000 caractères."))])
@@ -21,7 +21,7 @@ class MessageForm(FlaskForm):
                      description=_l("PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX, 10 Mo au plus."))
 
 
-class SupportForm(FlaskForm):
+class SupportForm(Form):
     reason = TextAreaField(_l("Pourquoi ouvrez-vous ce brouillon ?"), render_kw={"rows": 3},
                            description=_l("Par exemple : « appel de la structure le 3 mars, aide au budget ». "
                                           "Ce motif est inscrit à l'historique du dossier, que la structure lit."),
@@ -29,7 +29,7 @@ class SupportForm(FlaskForm):
                                        Length(max=500, message=_l("Le motif dépasse 500 caractères."))])
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     """One form per available transition; what it requires is checked by the engine, with its messages."""
 
     version = HiddenField()
@@ -39,7 +39,7 @@ class TransitionForm(FlaskForm):
     file = FileField(_l("Fichier"), description=_l("PDF, PNG, JPEG, ODT, ODS, DOCX ou XLSX, 10 Mo au plus."))
 
 
-class DossierForm(FlaskForm):
+class DossierForm(Form):
     """The core of the application; saved as a draft at every step, checked in full at submission."""
 
     version = HiddenField()
@@ -47,7 +47,7 @@ class DossierForm(FlaskForm):
     strand_id = SelectField(_l("Volet"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
     summary = TextAreaField(_l("Description du projet"), validators=[Optional(), Length(max=10000)],
                             description=_l("Objectifs, publics, actions prévues, territoire."), render_kw={"rows": 8})
-    requested_amount = DecimalField(_l("Montant demandé (€)"), places=2, validators=[
+    requested_amount = FiniteDecimalField(_l("Montant demandé (€)"), places=2, validators=[
         Optional(), NumberRange(min=Decimal("0.01"), max=Decimal("999999999"),
                                 message=_l("Saisissez un montant positif."))], render_kw={"inputmode": "decimal"})
 

@@ -25,7 +25,7 @@ def migration_problems(call, target: WorkflowVersion, mapping: dict[str, str]) -
     if call.workflow_version_id == target.id:
         problems.append(_("Les dossiers suivent déjà cette version."))
     if target.name != call.workflow_version.name:
-        problems.append(_("La nouvelle version doit être celle du workflow « %(name)s ».",
+        problems.append(_("La nouvelle version doit être celle du cycle de traitement « %(name)s ».",
                           name=call.workflow_version.name))
     for state, count in sorted(call_dossier_states(call).items()):
         destination = mapping.get(state)

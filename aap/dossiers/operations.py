@@ -1,5 +1,6 @@
 """Every write of the dossiers domain; nothing here commits."""
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from aap.core.models import utcnow
 from aap.core.signals import dossier_started
@@ -18,8 +19,27 @@ DRAFT_FIELDS = ("title", "summary", "requested_amount", "strand_id")
 SUPPORT_ACCESS = "support_access"
 
 
-def save_draft(dossier: Dossier, data: dict) -> None:
-    """Save what was typed, complete or not: completeness is checked at submission."""
+class StaleDossier(Exception):
+    """Someone else saved the dossier since this form was opened: nothing of this save was written."""
+
+
+def save_draft(dossier: Dossier, data: dict, expected_version: str | None = None) -> None:
+    """Save what was typed, complete or not: completeness is checked at submission.
+
+    With `expected_version`, the save is refused when the dossier changed since the form showed it,
+    whether before this request or while it ran (the version column's UPDATE then matches no row):
+    the caller rolls back.
+    """
+    if expected_version is not None and expected_version != str(dossier.lock_version):
+        raise StaleDossier()
+    _set_fields(dossier, data)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleDossier() from None
+
+
+def _set_fields(dossier: Dossier, data: dict) -> None:
     for name in DRAFT_FIELDS:
         value = data.get(name)
         setattr(dossier, name, value.strip() if isinstance(value, str) else value)

@@ -10,7 +10,7 @@ from aap.dossiers.access import access
 from aap.workflow.engine import workflow_of
 from aap.workflow.models import AuditRecord
 
-SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvelle version du workflow"),
+SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvelle version du cycle de traitement"),
            "support_access": _l("Brouillon ouvert par l'administration pour assistance")}
 
 

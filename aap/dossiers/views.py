@@ -3,7 +3,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from aap.calls.queries import visible_calls
-from aap.core.listing import requested_sort
+from aap.core.inputs import database_int
+from aap.core.listing import requested_page, requested_sort
 from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.storage import StoredFile, download_response, receive
@@ -28,11 +29,11 @@ REFUSAL_STATUS = {"unknown": 404, "forbidden": 403, "missing": 400, "invalid": 4
 def index():
     args = request.args
     sort, descending = requested_sort(args, SORTS, "updated", descending=True)
-    page = dossiers_page(current_user, search=args.get("q", ""), call_id=args.get("appel", type=int),
+    page = dossiers_page(current_user, search=args.get("q", ""), call_id=args.get("appel", type=database_int),
                          state=args.get("etat", ""), sort=sort, descending=descending,
-                         page=args.get("page", 1, type=int))
+                         page=requested_page(args))
     calls = visible_calls(current_user)
-    chosen = next((call for call in calls if call.id == args.get("appel", type=int)), None)
+    chosen = next((call for call in calls if call.id == args.get("appel", type=database_int)), None)
     states = []
     if chosen is not None and chosen.workflow_version is not None:
         states = [(s.name, s.label) for s in engine.workflow_of_version(chosen.workflow_version).ordered_states()]
@@ -71,13 +72,16 @@ def edit(dossier_id):
     if request.method == "GET":
         form.version.data = dossier.lock_version
     elif form.validate_on_submit():
-        if form.version.data != str(dossier.lock_version):
+        try:
+            dossier_operations.save_draft(dossier, form.data, expected_version=form.version.data)
+            db.session.commit()
+        except dossier_operations.StaleDossier:
+            db.session.rollback()
+            dossier = db.session.get(Dossier, dossier_id)
             form.form_errors.append(_("Quelqu'un d'autre a enregistré ce dossier depuis que vous l'avez ouvert : "
                                       "vos modifications n'ont pas été enregistrées. Elles sont toujours "
                                       "ci-dessous : copiez-les, rechargez la page, puis reportez-les."))
         else:
-            dossier_operations.save_draft(dossier, form.data)
-            db.session.commit()
             flash(_("Brouillon enregistré. Vous pouvez y revenir à tout moment."), "success")
             return redirect(url_for("dossiers.show", dossier_id=dossier.id))
     return render_template("dossiers/edit.html", dossier=dossier, form=form, budget_charges=CHARGES,

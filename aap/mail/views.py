@@ -4,22 +4,28 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from aap.core.listing import requested_sort
+from aap.core.listing import requested_page, requested_sort
 from aap.core.permissions import allow, get_or_404, role
 from aap.core.queue import get_queue
 from aap.extensions import db
 from aap.mail import health, queries, tasks
+from aap.mail.labels import template_label
 from aap.mail.models import Mail
 
 # no url_prefix: the queue health page lives beside the mailbox, outside /admin/courriels
 bp = Blueprint("mailbox", __name__)
 MAIL_STATE_LABELS = {"held": _l("Retenu (en attente de validation)"), "pending": _l("En attente d'envoi"),
                      "sending": _l("Envoi en cours"), "sent": _l("Envoyé"), "failed": _l("Échec définitif")}
-TICK_LABELS = {"scheduled": _l("Planifiée"), "queued": _l("Dans la file, en attente d'un worker"),
+TICK_LABELS = {"scheduled": _l("Planifiée"), "queued": _l("Dans la file, en attente d'un processus de fond"),
                "started": _l("En cours d'exécution"),
-               "missing": _l("Non planifiée : aucun worker avec planificateur ne l'a programmée")}
+               "missing": _l("Non planifiée : aucun processus de fond avec planificateur ne l'a programmée")}
 WORKER_STATE_LABELS = {"idle": _l("Disponible"), "busy": _l("Occupé"), "started": _l("Démarré"),
                        "suspended": _l("Suspendu"), "?": _l("Inconnu")}
+
+
+@bp.app_template_filter("mail_template_label")
+def mail_template_label(template: str) -> str:
+    return template_label(template)
 
 
 @bp.get("/admin/courriels")
@@ -28,7 +34,7 @@ def mailbox():
     args = request.args
     # without a chosen column the newest mails come first; a chosen column starts upwards
     sort, descending = requested_sort(args, queries.MAIL_SORTS, "date", descending="tri" not in args)
-    page = queries.mailbox_page(args, sort, descending, args.get("page", 1, type=int))
+    page = queries.mailbox_page(args, sort, descending, requested_page(args))
     return render_template("mail/mailbox.html", page=page, state_labels=MAIL_STATE_LABELS, sort=sort,
                            descending=descending, failed_count=queries.failed_count(), form=FlaskForm())
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from aap.core.roles import CALL_ROLES
+from aap.mail.labels import name_templates
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,35 @@ EVENTS = {event.name: event for event in (
 
 #: any other template a workflow names is a dossier's progress
 DEFAULT_EVENT = "dossier_update"
+#: mails that are no notification: the account's, and the digest that gathers notifications
+OTHER_MAILS = {
+    "verify_email": _l("Confirmation de l'adresse e-mail"),
+    "reset_password": _l("Choix d'un nouveau mot de passe"),
+    "account_exists": _l("Avertissement : compte déjà existant"),
+    "invitation": _l("Invitation à créer un compte"),
+    "organisation_invitation": _l("Invitation à rejoindre une structure"),
+    "digest": _l("Résumé quotidien des notifications"),
+}
+name_templates({**{name: event.label for name, event in EVENTS.items()}, **OTHER_MAILS},
+               fallback=EVENTS[DEFAULT_EVENT].label)
+#: mails that are no notification: the account's, and the digest that gathers notifications
+OTHER_MAILS = {
+    "verify_email": _l("Confirmation de l'adresse e-mail"),
+    "reset_password": _l("Choix d'un nouveau mot de passe"),
+    "account_exists": _l("Avertissement : compte déjà existant"),
+    "invitation": _l("Invitation à créer un compte"),
+    "organisation_invitation": _l("Invitation à rejoindre une structure"),
+    "digest": _l("Résumé quotidien des notifications"),
+}
 
 
 def event_for_template(template: str) -> Event:
     return EVENTS.get(template, EVENTS[DEFAULT_EVENT])
+
+
+def template_label(template: str) -> str:
+    """What a mail is, in the reader's words, whatever its template's file name."""
+    return str(OTHER_MAILS.get(template) or event_for_template(template).label)
 
 
 def events_for(user) -> list[Event]:

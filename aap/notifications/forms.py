@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
+
+from aap.core.inputs import Form
 
 CHANNEL_LABELS = {"immediate": _l("Par courriel, tout de suite"), "digest": _l("Dans un résumé quotidien"),
                   "off": _l("Pas de courriel")}
@@ -9,7 +10,7 @@ CHANNEL_LABELS = {"immediate": _l("Par courriel, tout de suite"), "digest": _l("
 def preferences_form(events, current: dict[str, str], formdata=None):
     """One radio group per event that may be switched off; essential events are shown, not offered."""
 
-    class PreferencesForm(FlaskForm):
+    class PreferencesForm(Form):
         pass
 
     for event in events:

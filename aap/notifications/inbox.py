@@ -4,8 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from aap.core.inputs import database_int
+from aap.core.listing import requested_page
 from aap.core.permissions import allow, get_or_404, public, signed_in
-from aap.extensions import csrf, db
+from aap.extensions import csrf, db, writes_on_read
 from aap.notifications import operations, queries
 from aap.notifications.queries import unread_count
 from aap.notifications.events import events_for
@@ -24,13 +26,14 @@ def inbox_context():
 def index():
     shown = request.args.get("afficher", "")
     page = queries.notifications_page(current_user, shown, request.args.get("type", ""),
-                                      request.args.get("page", 1, type=int))
+                                      requested_page(request.args))
     return render_template("notifications/inbox.html", page=page, form=FlaskForm(), shown=shown,
                            event_options=[(event.name, event.label) for event in events_for(current_user)])
 
 
 @bp.get("/<int:notification_id>")
 @allow(signed_in)
+@writes_on_read
 def follow(notification_id):
     """Follow a notification's link and count it as read."""
     notification = get_or_404(Notification, notification_id)
@@ -62,7 +65,7 @@ def unsubscribe(token):
 def mark_read():
     if not FlaskForm().validate_on_submit():
         abort(400)
-    chosen = request.form.getlist("notification", type=int)
+    chosen = request.form.getlist("notification", type=database_int)
     count = operations.mark_read(current_user, chosen if request.form.get("tout") != "1" else None)
     db.session.commit()
     if count:

@@ -1,11 +1,11 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from aap.auth.forms import REQUIRED, email_field
+from aap.core.inputs import FiniteDecimalField, Form
 from aap.organisations.communes import current_communes
 from aap.organisations.identifiers import compact, is_valid_rna, is_valid_siret
 
@@ -20,7 +20,7 @@ LEGAL_FORM_LABELS = {
 }
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Nom de la structure"), validators=[DataRequired(REQUIRED), Length(max=200)],
                        render_kw={"autocomplete": "organization"})
     legal_form = SelectField(_l("Forme juridique"), choices=[("", _l("— Choisir —"))] + list(LEGAL_FORM_LABELS.items()),
@@ -37,7 +37,7 @@ class OrganisationForm(FlaskForm):
     in_qpv = BooleanField(_l("Le siège est situé dans un quartier prioritaire de la politique de la ville (QPV)"))
     creation_date = DateField(_l("Date de création"), validators=[Optional()], format=["%Y-%m-%d", "%d/%m/%Y"],
                               description=_l("Format jj/mm/aaaa si votre navigateur ne propose pas de calendrier."))
-    paid_staff_fte = DecimalField(_l("Salarié·es en équivalent temps plein (ETP)"), places=2, default=Decimal(0),
+    paid_staff_fte = FiniteDecimalField(_l("Salarié·es en équivalent temps plein (ETP)"), places=2, default=Decimal(0),
                                   validators=[Optional(), NumberRange(min=0, max=Decimal("99999.99"),
                                                                       message=_l("Saisissez un nombre entre 0 et 99 999,99."))])
     volunteers = IntegerField(_l("Nombre de bénévoles"), default=0,
@@ -65,5 +65,5 @@ class OrganisationForm(FlaskForm):
             raise ValidationError(_l("Une association doit indiquer son SIRET ou son numéro RNA (au moins l'un des deux)."))
 
 
-class InviteMemberForm(FlaskForm):
+class InviteMemberForm(Form):
     email = email_field(_l("Adresse e-mail de la personne à inviter"))

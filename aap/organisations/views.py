@@ -5,6 +5,7 @@ from flask_login import current_user
 from aap.core.urls import external_url
 from aap.core.models import utcnow
 from aap.core.exports import csv_response
+from aap.core.listing import requested_page
 from aap.core.permissions import allow, get_or_404, role, signed_in
 from aap.core.ratelimit import mail_refusal_message, mail_refused, refusal_answer
 from aap.extensions import db
@@ -43,7 +44,7 @@ def _list_arguments() -> dict:
 @allow(signed_in)
 def index():
     arguments = _list_arguments()
-    page = organisations_for(current_user, page=request.args.get("page", 1, type=int), **arguments)
+    page = organisations_for(current_user, page=requested_page(request.args), **arguments)
     return render_template("organisations/index.html", page=page, sort=arguments["sort"],
                            descending=arguments["descending"], legal_forms=LEGAL_FORM_LABELS,
                            communes=[(c.insee_code, c.name) for c in current_communes()])

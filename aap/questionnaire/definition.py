@@ -4,6 +4,8 @@ from pathlib import Path
 
 import yaml
 
+from aap.core.yamlsafe import SafeLoader, problem_of
+
 TYPES = ("text", "long_text", "number", "money", "date", "choice", "multi_choice", "yes_no", "commune", "file",
          "budget")
 FIELD_KEYS = {"key", "type", "label", "help", "required", "choices", "show_if", "must_be"}
@@ -102,7 +104,9 @@ def default_source() -> str:
 
 def parse_source(text: str) -> Definition:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SafeLoader)  # noqa: S506  (PyYAML's safe loader, one constructor refined)
     except yaml.YAMLError as error:
-        raise DefinitionError([f"YAML illisible : {error}"]) from None
+        line, problem = problem_of(error)
+        raise DefinitionError([f"ligne {line} : YAML illisible : {problem}" if line
+                               else f"YAML illisible : {problem}"]) from None
     return parse(data)

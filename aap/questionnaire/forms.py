@@ -3,11 +3,11 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateField, DecimalField, Form, FormField, RadioField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import DateField, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from aap.core.fields import MultiCheckboxField
+from aap.core.inputs import FiniteDecimalField, SubForm
 from aap.organisations.communes import current_communes
 from aap.questionnaire.budget import CHARGES, PRODUITS
 
@@ -26,10 +26,10 @@ def _choices(field) -> list[tuple[str, str]]:
 
 
 def budget_form_class():
-    lines = {f"b_{code.replace('-', '_')}": DecimalField(label, places=2, validators=[
+    lines = {f"b_{code.replace('-', '_')}": FiniteDecimalField(label, places=2, validators=[
         Optional(), NumberRange(min=0, max=Decimal("999999999"), message=POSITIVE)],
         render_kw={"inputmode": "decimal"}) for code, label in CHARGES + PRODUITS}
-    return type("BudgetForm", (Form,), lines)
+    return type("BudgetForm", (SubForm,), lines)
 
 
 def wtforms_field(field):
@@ -40,11 +40,11 @@ def wtforms_field(field):
     if kind == "long_text":
         return TextAreaField(**{**common, "validators": [Optional(), Length(max=10000)]}, render_kw={"rows": 5})
     if kind == "number":
-        return DecimalField(**{**common, "validators": [Optional(), NumberRange(min=0, message=POSITIVE)]},
-                            render_kw={"inputmode": "decimal"})
+        return FiniteDecimalField(**{**common, "validators": [Optional(), NumberRange(min=0, message=POSITIVE)]},
+                                  render_kw={"inputmode": "decimal"})
     if kind == "money":
-        return DecimalField(**{**common, "validators": [Optional(), NumberRange(min=0, message=POSITIVE)]},
-                            places=2, render_kw={"inputmode": "decimal"})
+        return FiniteDecimalField(**{**common, "validators": [Optional(), NumberRange(min=0, message=POSITIVE)]},
+                                  places=2, render_kw={"inputmode": "decimal"})
     if kind == "date":
         return DateField(**common, format=["%Y-%m-%d", "%d/%m/%Y"])
     if kind in ("choice", "commune"):

@@ -387,7 +387,7 @@ def render_svg(workflow: Workflow, current: str | None = None, *, id_prefix: str
     edges += drawing.back_edges() + [drawing.loop(name, label) for name, label in graph.loops.items()]
     nodes = [drawing.node(name) for name in workflow.states]
     extras = [drawing.initial_marker(), *drawing.notes()]
-    title = f"Schéma du workflow « {workflow.label} »"
+    title = f"Schéma du cycle de traitement « {workflow.label} »"
     title += f" — état actuel : {workflow.state_label(current)}" if current else ""
     return Markup(  # safe: every text in the drawing is escaped  # nosec B704
         f'<svg xmlns="http://www.w3.org/2000/svg" class="wf-diagram" role="img" aria-labelledby="{prefix}-title" '

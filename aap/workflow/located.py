@@ -1,7 +1,7 @@
 """YAML loaded with the line of every key and item, so that errors can name their line."""
-import re
-
 import yaml
+
+from aap.core.yamlsafe import SafeLoader, problem_of
 
 
 class LocatedDict(dict):
@@ -21,52 +21,40 @@ class LoadError(Exception):
         self.message = message
 
 
-_INT = re.compile(r"^[-+]?\d+$")
-
-
-def _scalar(node: yaml.ScalarNode):
-    tag, value = node.tag, node.value
-    if tag.endswith(":null"):
-        return None
-    if tag.endswith(":bool"):
-        return value.lower() in ("true", "yes", "on")
-    if tag.endswith(":int") and _INT.match(value):
-        return int(value)
-    if tag.endswith(":float"):
-        return float(value)
-    return value
-
-
-def _convert(node):
+def _convert(node, loader):
+    """Mappings and lists keep their lines; every scalar is built by PyYAML, with YAML's own types."""
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result = LocatedDict()
         result.line, result.key_lines = line, {}
         for key_node, value_node in node.value:
-            key = _convert(key_node)
+            key = _convert(key_node, loader)
             if not isinstance(key, str):
                 raise LoadError(key_node.start_mark.line + 1, f"clé non textuelle : {key!r}")
             if key in result:
                 raise LoadError(key_node.start_mark.line + 1, f"clé en double : « {key} »")
-            result[key] = _convert(value_node)
+            result[key] = _convert(value_node, loader)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        result = LocatedList(_convert(item) for item in node.value)
+        result = LocatedList(_convert(item, loader) for item in node.value)
         result.line, result.item_lines = line, [item.start_mark.line + 1 for item in node.value]
         return result
-    return _scalar(node)
+    return loader.construct_object(node)
 
 
 def load(text: str):
+    loader = SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise LoadError(mark.line + 1 if mark else 1, f"YAML illisible : {error.problem}") from None
-    if node is None:
-        raise LoadError(1, "le fichier est vide")
-    return _convert(node)
+        node = loader.get_single_node()
+        if node is None:
+            raise LoadError(1, "le fichier est vide")
+        return _convert(node, loader)
+    except yaml.YAMLError as error:
+        line, problem = problem_of(error)
+        raise LoadError(line or 1, f"YAML illisible : {problem}") from None
+    finally:
+        loader.dispose()
 
 
 def line_of(container, key, default: int = 0) -> int:

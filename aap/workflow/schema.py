@@ -14,6 +14,10 @@ STATE_KEYS = {"label", "final", "editable_by", "timeout"}
 TIMEOUT_KEYS = {"after", "transition"}
 TRANSITION_KEYS = {"name", "label", "from", "to", "roles", "guards", "effects", "requires", "internal"}
 DURATION = re.compile(r"^(\d+)\s*([dhm])$")
+#: a workflow's name is its file's name: it fits the database column and any file system
+NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
+#: versions are stored in an integer column
+MAX_VERSION = 2**31 - 1
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
@@ -92,10 +96,14 @@ def _build(data, check: _Checker, text: str, expected_name: str | None) -> Workf
         if key not in data:
             check.error(data.line, f"clé obligatoire manquante : « {key} »")
     name = data.get("name")
-    if expected_name and name is not None and name != expected_name:
+    if name is not None and not (isinstance(name, str) and NAME.fullmatch(name)):
+        check.error(located.line_of(data, "name"), "« name » s'écrit avec des lettres sans accent, des chiffres, "
+                                                   "« - » et « _ », 80 caractères au plus")
+    elif expected_name and name is not None and name != expected_name:
         check.error(located.line_of(data, "name"), f"« name » doit reprendre le nom du fichier : {expected_name}")
     version = data.get("version")
-    if version is not None and (not isinstance(version, int) or version < 1):
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)
+                                or not 1 <= version <= MAX_VERSION):
         check.error(located.line_of(data, "version"), "« version » doit être un entier positif")
     roles = check.names(data, "roles", WORKFLOW_ROLES, "rôle inconnu")
     states = _states(data.get("states") or {}, roles, check)

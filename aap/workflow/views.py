@@ -53,7 +53,7 @@ def index():
 @allow(role("admin"))
 def show(name):
     path = workflows_folder() / f"{name}.yaml"
-    if not name.replace("-", "").replace("_", "").isalnum() or not path.is_file():
+    if not schema.NAME.fullmatch(name) or not path.is_file():  # a name too long for a file is not asked of the disk
         abort(404)
     try:
         workflow = schema.load_file(path)

@@ -8,6 +8,8 @@ from tests.factories import PASSWORD
 HOSTILE = ["//evil.example/", "/\t/evil.example", "/%09/evil.example", "/\\evil.example", "\\\\evil.example",
            "/\r\n/evil.example", "/%0d%0a/evil.example", "https://evil.example/", "javascript:alert(1)",
            " //evil.example", "/\x00/evil.example"]
+#: in a query string, a NUL byte is refused by the input layer before any view runs (see the test below)
+IN_ADDRESS = [target for target in HOSTILE if "\x00" not in target]
 
 
 def quoted(target: str) -> str:
@@ -17,7 +19,7 @@ def quoted(target: str) -> str:
     return quote(target, safe="%/")
 
 
-@pytest.mark.parametrize("target", HOSTILE)
+@pytest.mark.parametrize("target", IN_ADDRESS)
 def test_login_refuses_targets_off_the_site(client, target):
     factories.make_user(email="porteur@example.org")
     response = client.post(f"/connexion?next={quoted(target)}", data={"email": "porteur@example.org",
@@ -27,7 +29,7 @@ def test_login_refuses_targets_off_the_site(client, target):
     assert again.status_code == 302 and again.location == "/"
 
 
-@pytest.mark.parametrize("target", HOSTILE)
+@pytest.mark.parametrize("target", IN_ADDRESS)
 def test_second_factor_and_enrolment_refuse_targets_off_the_site(client, target):
     user = factories.make_user(email="admin@example.org", roles=("admin",), totp=True)
     client.post(f"/connexion?next={quoted(target)}", data={"email": "admin@example.org", "password": PASSWORD})
@@ -42,6 +44,14 @@ def test_second_factor_and_enrolment_refuse_targets_off_the_site(client, target)
         secret = browser_session["enrol_secret"]
     page = other.post("/connexion/double-authentification", data={"code": pyotp.TOTP(secret).now()})
     assert page.status_code == 200 and 'href="/"' in page.text
+
+
+def test_a_nul_byte_in_the_address_is_refused_before_the_login(client):
+    factories.make_user(email="porteur@example.org")
+    response = client.post("/connexion?next=" + quoted("/\x00/evil.example"),
+                           data={"email": "porteur@example.org", "password": PASSWORD})
+    assert response.status_code == 400 and "caractère de contrôle" in response.page
+    assert "Location" not in response.headers
 
 
 @pytest.mark.parametrize("target", HOSTILE)

@@ -47,12 +47,13 @@ def test_holder_sees_the_diagram_and_why_an_action_is_blocked(page, dossiers):
     page.audit()
     page.get_by_role("link", name="Recyclerie").click()
     page.audit()
-    assert page.get_by_role("img", name=re.compile("^Schéma du workflow .* — état actuel : Brouillon$")).is_visible()
+    diagram_name = re.compile("^Schéma du cycle de traitement .* — état actuel : Brouillon$")
+    assert page.get_by_role("img", name=diagram_name).is_visible()
     actions = page.get_by_role("region", name="Actions possibles")
     assert "Pas encore possible : Le dossier est incomplet : description du projet, montant demandé manquants." \
         in actions.inner_text()
     page.get_by_text("Toutes les étapes et les actions, en texte").click()
-    assert page.get_by_role("table", name=re.compile("États du workflow")).is_visible()
+    assert page.get_by_role("table", name=re.compile("États du cycle de traitement")).is_visible()
     page.audit()
 
 

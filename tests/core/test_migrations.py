@@ -11,9 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "aap/translations/en/LC_MESSAGES/messages.po"
 
 
-def test_migrations_build_exactly_the_models(app, session):
+def test_migrations_build_exactly_the_models(app):
     """The test databases come from the migrations; they must not drift from the models."""
-    with db.engine.connect() as connection:
+    with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []

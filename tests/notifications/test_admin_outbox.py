@@ -54,7 +54,8 @@ def test_a_mail_not_yet_rendered_shows_its_template_and_next_attempt(session, cl
     mail = queue_mail(user.email, "verify_email", user=user, link="http://localhost/x")
     db.session.commit()
     login_as("admin")
-    assert "Modèle « verify_email » (pas encore rédigé)" in client.get("/admin/courriels").page
+    listed = client.get("/admin/courriels").page
+    assert "Courriel « Confirmation de l'adresse e-mail » (pas encore rédigé)" in listed
     detail = client.get(f"/admin/courriels/{mail.id}").page
     assert "En attente d'envoi" in detail and mail.idempotency_key in detail
     assert "Renvoyer ce courriel" not in detail
@@ -145,7 +146,7 @@ def test_queue_health_shows_queued_and_failed_jobs(app, session, worker, client,
     assert "RuntimeError: la tâche a échoué exprès pour le dossier 42" in page
     assert "Planifiée pour le" in page
     assert _figure(page, "Échecs définitifs") == 1 and _figure(page, "En attente d'envoi") == 0
-    assert "Aucun worker n'est actif" in page
+    assert "Aucun processus de fond n'est actif" in page
 
 
 def test_queue_health_lists_live_workers(app, session, client, login_as):
@@ -156,8 +157,8 @@ def test_queue_health_lists_live_workers(app, session, client, login_as):
         page = client.get("/admin/file-d-attente").page
     finally:
         live.register_death()
-    assert "1 worker actif" in page and "aap-test-vivant" in page
-    assert "Aucun worker n'est actif" not in page
+    assert "1 processus de fond actif" in page and "aap-test-vivant" in page
+    assert "Aucun processus de fond n'est actif" not in page
     assert "Non planifiée" in page
 
 

@@ -33,8 +33,8 @@ def test_twenty_threads_one_success_nineteen_clear_refusals(app, committed):
 
     def attempt():
         with app.app_context():
+            barrier.wait()  # before any query: on SQLite a job-like transaction holds the write lock from its start
             user = db.session.get(User, instructor_id)
-            barrier.wait()
             try:
                 engine.apply_transition(dossier_id, "declare_eligible", user, expected_version=version)
                 db.session.commit()

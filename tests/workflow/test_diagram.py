@@ -222,7 +222,8 @@ def test_admin_edited_labels_are_escaped():
     root = parse(markup)
     assert text_of(nodes(root)["draft"]) == "Brouillon <script>alert(1)</script>"
     assert text_of(nodes(root)["sent"]) == 'Envoyé & reçu "vite" état actuel'
-    assert root.find(f"{SVG}title").text.startswith("Schéma du workflow « Petit <script>alert('x')</script> & cie »")
+    assert root.find(f"{SVG}title").text.startswith(
+        "Schéma du cycle de traitement « Petit <script>alert('x')</script> & cie »")
     titles = [p.findtext(f"{SVG}title") for p in drawn_paths(root)]
     assert "Envoyer <img src=x onerror=alert(1)>" in titles
     assert_layout_is_clean(workflow, root)

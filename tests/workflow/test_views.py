@@ -143,7 +143,7 @@ def test_admin_opens_a_call_which_pins_its_workflow(client, login_as):
     db.session.refresh(call)
     assert call.state == "published" and call.workflow_version.name == "deux-temps"
     again = client.post(f"/admin/appels/{call.id}/ouvrir", follow_redirects=True)
-    assert "Cet appel est déjà publié : son workflow est fixé." in again.page
+    assert "Cet appel est déjà publié : son cycle de traitement est fixé." in again.page
 
 
 def test_admin_reads_each_workflow_as_a_diagram_and_a_table(client, login_as):
