@@ -23,6 +23,7 @@ run: install
 	$(FLASK) aap serve
 
 test: install
+	$(BIN)/ruff check aap tests bench
 	$(BIN)/lint-imports
 	$(BIN)/bandit --quiet --recursive aap --severity-level medium
 	$(BIN)/python -m pytest

@@ -1,9 +1,9 @@
 """Demo data for `make run`: personas with random passwords, organisations of the territory, a call."""
 import json
-from io import BytesIO
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import click
@@ -33,7 +33,8 @@ from aap.workflow import engine
 PERSONAS = {
     "holder": ("porteur@example.org", "Camille Porteur", "Porteur·se de projet", []),
     "instructor": ("instructeur@example.org", "Dominique Instructeur", "Instructeur·rice", [("instructor", None)]),
-    "committee": ("comite@example.org", "Alex Comité", "Membre du comité", [("committee", "call"), ("reviewer", "call")]),
+    "committee": ("comite@example.org", "Alex Comité", "Membre du comité",
+                  [("committee", "call"), ("reviewer", "call")]),
     "admin": ("admin@example.org", "Dominique Admin", "Administrateur·rice", [("admin", None)]),
 }
 

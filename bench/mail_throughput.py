@@ -35,8 +35,8 @@ from aap.core.jobs import bind_app  # noqa: E402
 from aap.core.models import utcnow  # noqa: E402
 from aap.core.queue import get_queue, get_redis  # noqa: E402
 from aap.extensions import db  # noqa: E402
-from aap.mail.outbox import queue_mail  # noqa: E402
 from aap.mail.models import Mail  # noqa: E402
+from aap.mail.outbox import queue_mail  # noqa: E402
 
 TARGET = 200
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]+>)", re.IGNORECASE | re.MULTILINE)

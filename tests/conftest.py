@@ -6,11 +6,11 @@ import secrets
 import tempfile
 
 import flask_migrate
-from flask import has_app_context
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
-from rq import SimpleWorker
 from flask_sqlalchemy.session import _app_ctx_id
+from rq import SimpleWorker
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 

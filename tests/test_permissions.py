@@ -7,15 +7,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from aap.bulk.models import BulkMessage
 from aap.core.models import utcnow
 from aap.core.storage import storage
-from aap.extensions import db
-from aap.bulk.models import BulkMessage
-from aap.mail.models import Mail
-from aap.notifications.models import Notification
 from aap.dossiers.attachments import attach
 from aap.dossiers.operations import post_message
 from aap.dossiers.receipts import Receipt
+from aap.extensions import db
+from aap.mail.models import Mail
+from aap.notifications.models import Notification
 from aap.workflow import audit, engine
 from tests import factories
 

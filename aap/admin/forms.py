@@ -7,7 +7,6 @@ from aap.core.inputs import Form
 from aap.core.roles import CALL_ROLES, ROLE_LABELS
 
 
-
 class InviteForm(Form):
     email = email_field()
     role = SelectField(_l("Rôle"), choices=list(ROLE_LABELS.items()), validators=[DataRequired(REQUIRED)])

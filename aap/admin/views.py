@@ -3,13 +3,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from aap.admin.forms import InviteForm
-from aap.core.roles import ROLE_LABELS
 from aap.admin.queries import USER_SORTS, users_page
 from aap.auth import operations
 from aap.calls.queries import all_calls
 from aap.core.listing import requested_page, requested_sort
 from aap.core.permissions import allow, role
 from aap.core.ratelimit import mail_refusal_message, mail_refused, refusal_answer
+from aap.core.roles import ROLE_LABELS
 from aap.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -11,7 +11,7 @@ REQUIRED = _l("Ce champ est obligatoire.")
 INVALID_EMAIL = _l("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.")
 
 
-def email_field(label=_l("Adresse e-mail")):
+def email_field(label=_l("Adresse e-mail")):  # noqa: B008 - a lazy string, translated when shown
     return EmailField(label, validators=[DataRequired(REQUIRED), Length(max=254), Email(INVALID_EMAIL)],
                       render_kw={"autocomplete": "email"},
                       filters=[lambda value: value.strip().lower() if value else value])

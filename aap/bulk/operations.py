@@ -9,19 +9,19 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import lazyload
 
 from aap.auth.models import RoleGrant, User
-from aap.core.urls import external_url
+from aap.bulk.models import BulkMessage
 from aap.calls.models import Call
 from aap.core.models import utcnow
 from aap.core.queue import enqueue_after_commit
+from aap.core.urls import external_url
 from aap.dossiers.models import Dossier
 from aap.extensions import db
 from aap.mail.context import encode
-from aap.mail.rendering import render_parts
-from aap.bulk.models import BulkMessage
 from aap.mail.models import Mail
+from aap.mail.rendering import render_parts
+from aap.mail.tasks import deliver_mail
 from aap.notifications.models import Notification
 from aap.notifications.operations import channels_for
-from aap.mail.tasks import deliver_mail
 from aap.organisations.models import Membership
 
 EVENT = TEMPLATE = "announcement"

@@ -6,14 +6,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from aap.auth.models import User
-from aap.calls.queries import all_calls, versions_followed_by_calls
-from aap.core.listing import requested_page, requested_sort
-from aap.core.permissions import allow, get_or_404, role, signed_in
-from aap.extensions import db
 from aap.bulk import operations as bulk
 from aap.bulk import queries as bulk_queries
 from aap.bulk.forms import AUDIENCE_LABELS, MAIL_LABELS, STATUS_LABELS, BulkMessageForm
 from aap.bulk.models import BulkMessage
+from aap.calls.queries import all_calls, versions_followed_by_calls
+from aap.core.listing import requested_page, requested_sort
+from aap.core.permissions import allow, get_or_404, role, signed_in
+from aap.extensions import db
 from aap.mail.preview import preview_document
 from aap.workflow import engine
 

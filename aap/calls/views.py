@@ -1,16 +1,16 @@
 """Calls in the administration: settings, application form, publication and life cycle."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from aap.calls import operations as call_operations
 from aap.calls.forms import ApplicationFormForm, CallForm
 from aap.calls.models import Call
 from aap.calls.queries import all_calls
-from aap.core.signals import dossier_counts_wanted
 from aap.core.formatting import PARIS
 from aap.core.permissions import allow, get_or_404, role
+from aap.core.signals import dossier_counts_wanted
 from aap.extensions import db
 from aap.questionnaire.definition import DefinitionError, default_source, parse_source
 from aap.workflow import operations, schema

@@ -1,7 +1,13 @@
 """What dossiers add: their pages, the guards and effects workflow files name, reminders, and receivers."""
 from aap.core.domains import Domain
-from aap.core.signals import (audit_chains_checked, call_schedule_changed, dossier_counts_wanted, dossier_started,
-                              strands_removing, transition_applied)
+from aap.core.signals import (
+                              audit_chains_checked,
+                              call_schedule_changed,
+                              dossier_counts_wanted,
+                              dossier_started,
+                              strands_removing,
+                              transition_applied,
+)
 from aap.dossiers import blueprint, effects, guards, migration_views, receipts, start_views
 from aap.dossiers.models import Dossier
 from aap.dossiers.operations import refuse_removing_used_strands

@@ -10,8 +10,8 @@ from aap.core.storage import download_response, receive
 from aap.dossiers.access import access
 from aap.dossiers.forms import MessageForm
 from aap.dossiers.messages import Message
-from aap.dossiers.operations import post_message
 from aap.dossiers.models import Dossier
+from aap.dossiers.operations import post_message
 from aap.dossiers.views import render_dossier
 from aap.extensions import db
 

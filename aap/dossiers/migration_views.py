@@ -40,9 +40,11 @@ def migrate(call_id):
         if not problems:
             done = migration.migrate_call(call, target, mapping, current_user)
             db.session.commit()
-            flash(ngettext("%(num)d dossier suit maintenant %(version)s.", "%(num)d dossiers suivent maintenant %(version)s.",
+            flash(ngettext("%(num)d dossier suit maintenant %(version)s.",
+                           "%(num)d dossiers suivent maintenant %(version)s.",
                            done.dossier_count, version=str(target)), "success")
             return redirect(url_for("calls.index"))
         db.session.rollback()
     return render_template("dossiers/migrate.html", call=call, current=current, latest=latest, in_use=in_use,
-                           mapping=mapping, problems=problems, form=form), 400 if problems and request.method == "POST" else 200
+                           mapping=mapping, problems=problems, form=form), \
+        400 if problems and request.method == "POST" else 200

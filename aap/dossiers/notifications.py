@@ -1,11 +1,10 @@
 """Who a workflow's `notify` effect writes to, and what the mail says."""
 from aap.auth.models import RoleGrant, User
-from aap.core.urls import external_url
 from aap.core.roles import GLOBAL_ROLES, RECIPIENT_ROLES
+from aap.core.urls import external_url
 from aap.extensions import db
 from aap.notifications.events import event_for_template
 from aap.notifications.operations import notify
-
 
 
 def recipients(dossier, to: str) -> list[User]:

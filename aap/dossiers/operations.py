@@ -95,6 +95,6 @@ def post_message(dossier, author, body: str, stored=None) -> Message:
 
 
 def record_support_access(dossier: Dossier, admin, reason: str) -> None:
-    """An administrator opens a draft for support: the opening goes into the dossier's history, which its holders read."""
+    """An administrator opens a draft for support: the opening goes into the history that its holders read."""
     audit.append(dossier, transition=SUPPORT_ACCESS, from_state=dossier.state, to_state=dossier.state, actor=admin,
                  at=utcnow(), comment=reason.strip())

@@ -8,8 +8,8 @@ from aap.dossiers.messages import Message
 from aap.dossiers.models import Dossier
 from aap.dossiers.receipts import Receipt
 from aap.extensions import db
-from aap.workflow.models import AuditRecord
 from aap.organisations.models import Membership, Organisation
+from aap.workflow.models import AuditRecord
 
 SORTS = {"id": Dossier.id, "title": Dossier.title, "state": Dossier.state, "updated": Dossier.state_entered_at}
 

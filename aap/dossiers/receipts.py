@@ -6,8 +6,8 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aap.core.models import UTCDateTime
 from aap.core.fingerprints import json_sha256
+from aap.core.models import UTCDateTime
 from aap.extensions import db
 from aap.workflow import audit
 from aap.workflow.registry import effect

@@ -39,7 +39,8 @@ def start(call_id):
         else:
             dossier = start_dossier(call, chosen, current_user)
             db.session.commit()
-            flash(_("Votre dossier est créé en brouillon : complétez-le et enregistrez-le autant de fois que nécessaire."),
+            flash(_("Votre dossier est créé en brouillon : complétez-le et enregistrez-le autant de fois que "
+                    "nécessaire."),
                   "success")
             return redirect(url_for("dossiers.edit", dossier_id=dossier.id))
     return render_template("dossiers/start.html", call=call, organisations=organisations, checks=checks, form=form,

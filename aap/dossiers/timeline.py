@@ -5,8 +5,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from aap.extensions import db
 from aap.dossiers.access import access
+from aap.extensions import db
 from aap.workflow.engine import workflow_of
 from aap.workflow.models import AuditRecord
 

@@ -12,8 +12,7 @@ from aap.dossiers import operations as dossier_operations
 from aap.dossiers.access import access
 from aap.dossiers.forms import MessageForm, TransitionForm, dossier_form
 from aap.dossiers.models import Dossier
-from aap.dossiers.queries import (SORTS, audit_record, dossiers_page, private_draft_count, receipts_of,
-                                  thread_of)
+from aap.dossiers.queries import SORTS, audit_record, dossiers_page, private_draft_count, receipts_of, thread_of
 from aap.dossiers.receipts import Receipt
 from aap.dossiers.timeline import timeline
 from aap.extensions import db

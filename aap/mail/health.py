@@ -9,9 +9,9 @@ from rq.results import Result
 from sqlalchemy import case, func
 
 from aap.core.models import utcnow
+from aap.core.queue import TICK_JOB_ID
 from aap.extensions import db
 from aap.mail.models import Mail
-from aap.core.queue import TICK_JOB_ID
 
 #: failed jobs listed on the page, the most recent first
 FAILED_SHOWN = 20

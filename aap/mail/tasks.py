@@ -17,8 +17,8 @@ from aap.core.queue import enqueue_after_commit, get_queue
 from aap.extensions import db
 from aap.mail import smtp
 from aap.mail.delivery import BACKOFF, MAX_ATTEMPTS, check_address, classify
-from aap.mail.rendering import render
 from aap.mail.models import Mail
+from aap.mail.rendering import render
 
 log = logging.getLogger(__name__)
 #: a mail claimed longer ago than this by a worker that never finished is tried again

@@ -9,10 +9,10 @@ from aap.core.listing import requested_page
 from aap.core.permissions import allow, get_or_404, public, signed_in
 from aap.extensions import csrf, db, writes_on_read
 from aap.notifications import operations, queries
-from aap.notifications.queries import unread_count
 from aap.notifications.events import events_for
 from aap.notifications.forms import preferences_form
 from aap.notifications.models import Notification
+from aap.notifications.queries import unread_count
 from aap.notifications.unsubscribe import UnsubscribeError, read_unsubscribe_token
 
 bp = Blueprint("inbox", __name__, url_prefix="/notifications")

@@ -9,10 +9,10 @@ from aap.core.models import utcnow
 from aap.core.urls import external_url
 from aap.extensions import db
 from aap.mail.context import encode
-from aap.notifications.events import EVENTS
+from aap.mail.models import Mail
 from aap.mail.outbox import queue_mail
 from aap.mail.rendering import render_subject
-from aap.mail.models import Mail
+from aap.notifications.events import EVENTS
 from aap.notifications.models import CHANNELS, Notification, NotificationPreference
 from aap.notifications.unsubscribe import unsubscribe_url
 

@@ -37,12 +37,14 @@ class OrganisationForm(Form):
     in_qpv = BooleanField(_l("Le siège est situé dans un quartier prioritaire de la politique de la ville (QPV)"))
     creation_date = DateField(_l("Date de création"), validators=[Optional()], format=["%Y-%m-%d", "%d/%m/%Y"],
                               description=_l("Format jj/mm/aaaa si votre navigateur ne propose pas de calendrier."))
-    paid_staff_fte = FiniteDecimalField(_l("Salarié·es en équivalent temps plein (ETP)"), places=2, default=Decimal(0),
-                                  validators=[Optional(), NumberRange(min=0, max=Decimal("99999.99"),
-                                                                      message=_l("Saisissez un nombre entre 0 et 99 999,99."))])
-    volunteers = IntegerField(_l("Nombre de bénévoles"), default=0,
-                              validators=[Optional(), NumberRange(min=0, max=1000000,
-                                                                  message=_l("Saisissez un nombre entre 0 et 1 000 000."))])
+    paid_staff_fte = FiniteDecimalField(
+        _l("Salarié·es en équivalent temps plein (ETP)"), places=2, default=Decimal(0),
+        validators=[Optional(), NumberRange(min=0, max=Decimal("99999.99"),
+                                            message=_l("Saisissez un nombre entre 0 et 99 999,99."))])
+    volunteers = IntegerField(
+        _l("Nombre de bénévoles"), default=0,
+        validators=[Optional(), NumberRange(min=0, max=1000000,
+                                            message=_l("Saisissez un nombre entre 0 et 1 000 000."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +64,8 @@ class OrganisationForm(Form):
 
     def validate_legal_form(self, field):
         if field.data == "association" and not (self.siret.data or self.rna.data):
-            raise ValidationError(_l("Une association doit indiquer son SIRET ou son numéro RNA (au moins l'un des deux)."))
+            raise ValidationError(_l("Une association doit indiquer son SIRET ou son numéro RNA "
+                                     "(au moins l'un des deux)."))
 
 
 class InviteMemberForm(Form):

@@ -2,12 +2,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from aap.core.urls import external_url
-from aap.core.models import utcnow
 from aap.core.exports import csv_response
 from aap.core.listing import requested_page
+from aap.core.models import utcnow
 from aap.core.permissions import allow, get_or_404, role, signed_in
 from aap.core.ratelimit import mail_refusal_message, mail_refused, refusal_answer
+from aap.core.urls import external_url
 from aap.extensions import db
 from aap.organisations import operations
 from aap.organisations.communes import commune_name, current_communes

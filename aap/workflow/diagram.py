@@ -130,7 +130,7 @@ def _order_layers(layers: list, segments: list[tuple], boxes: dict, sweeps: int 
             position = {key: p for p, key in enumerate(layers[index - 1] if down else layers[index + 1])}
             own = {key: p for p, key in enumerate(layers[index])}
 
-            def barycentre(key):
+            def barycentre(key, position=position, own=own, down=down):
                 neighbours = [position[n] for n in (above if down else below)[key]]
                 return sum(neighbours) / len(neighbours) if neighbours else own[key]
             layers[index].sort(key=barycentre)
@@ -145,7 +145,7 @@ def _place(layers: list, boxes: dict, loops: dict) -> list[tuple]:
     used = [sum(boxes[k].width + LOOP_REACH * (k in loops) for k in layer) + H_GAP * (len(layer) - 1)
             for layer in layers]
     top, rows = INITIAL_REACH, []
-    for layer, width in zip(layers, used):
+    for layer, width in zip(layers, used, strict=True):
         spare = (max(used) - width) / (len(layer) + 1)
         height = max(boxes[k].height for k in layer if not boxes[k].dummy)
         x = spare
@@ -183,7 +183,7 @@ def _layout(workflow: Workflow, current: str | None) -> Graph:
     rank = {state.name: index for index, state in enumerate(workflow.ordered_states())}
     keys = sorted(boxes, key=lambda k: rank[k] if isinstance(k, str) else rank[k[0]] + 0.5)
     layers = [[k for k in keys if boxes[k].layer == n] for n in range(max(layer.values()) + 1)]
-    _order_layers(layers, [pair for chain, _ in chains for pair in zip(chain, chain[1:])], boxes)
+    _order_layers(layers, [pair for chain, _ in chains for pair in zip(chain, chain[1:], strict=False)], boxes)
     loops = {s: label for s, t, label in edges if s == t}
     rows = _place(layers, boxes, loops)
     back_edges = [(s, t, label) for s, t, label in edges if (s, t) in back and s != t]
@@ -209,7 +209,7 @@ def _rounded(points: list) -> str:
     """An orthogonal polyline with rounded corners."""
     points = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
     d = [f"M{_xy(points[0])}"]
-    for before, corner, after in zip(points, points[1:], points[2:]):
+    for before, corner, after in zip(points, points[1:], points[2:], strict=False):
         incoming = (corner[0] - before[0], corner[1] - before[1])
         outgoing = (after[0] - corner[0], after[1] - corner[1])
         length_in, length_out = max(map(abs, incoming)), max(map(abs, outgoing))

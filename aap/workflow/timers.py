@@ -6,8 +6,8 @@ any that is due, so a timeout survives the loss of Redis.
 import logging
 
 from aap.core.jobs import job
-from aap.core.queue import enqueue_after_commit
 from aap.core.models import utcnow
+from aap.core.queue import enqueue_after_commit
 from aap.extensions import db
 from aap.workflow import engine
 from aap.workflow.subject import subject_model

@@ -1,8 +1,8 @@
 import re
 
 import pyotp
-from limits import parse_many
 import pytest
+from limits import parse_many
 
 from aap.auth.models import User
 from aap.extensions import db

@@ -3,9 +3,9 @@ import itertools
 
 import pytest
 
+from aap.bulk.models import BulkMessage
 from aap.core.models import utcnow
 from aap.extensions import db
-from aap.bulk.models import BulkMessage
 from aap.notifications.operations import notify
 from aap.notifications.unsubscribe import unsubscribe_url
 from tests import factories

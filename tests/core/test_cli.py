@@ -7,8 +7,8 @@ from aap.auth.passwords import verify_password
 from aap.demo import PERSONAS, credentials_path, load_demo
 from aap.extensions import db
 from aap.mail.models import Mail
-from aap.organisations.models import Organisation
 from aap.organisations.identifiers import is_valid_siret
+from aap.organisations.models import Organisation
 
 
 def test_demo_is_idempotent_with_random_passwords_kept_under_instance(app, session, tmp_path, monkeypatch):

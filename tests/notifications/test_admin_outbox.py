@@ -4,11 +4,10 @@ import re
 import redis
 from rq import SimpleWorker
 
-from aap.core.queue import get_queue, get_redis
+from aap.core.queue import get_queue, get_redis, schedule_tick
 from aap.extensions import db
-from aap.mail.outbox import queue_mail
 from aap.mail.models import Mail
-from aap.core.queue import schedule_tick
+from aap.mail.outbox import queue_mail
 from tests import factories
 from tests.services import free_port
 

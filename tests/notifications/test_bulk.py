@@ -2,9 +2,9 @@
 from datetime import datetime, timezone
 
 from aap.auth.models import User
-from aap.extensions import db
 from aap.bulk import operations as bulk
 from aap.bulk.models import BulkMessage
+from aap.extensions import db
 from aap.mail.models import Mail
 from aap.notifications.models import Notification
 from aap.notifications.operations import queue_digests, set_preferences

@@ -15,11 +15,11 @@ from rq import SimpleWorker
 
 from aap.core import jobs
 from aap.core.models import utcnow
+from aap.core.periodic import run_sweeps
 from aap.core.queue import get_queue, get_redis
 from aap.extensions import db
-from aap.mail.outbox import queue_mail
 from aap.mail.models import Mail
-from aap.core.periodic import run_sweeps
+from aap.mail.outbox import queue_mail
 from aap.workflow import engine
 from tests import factories
 from tests.conftest import build_test_app

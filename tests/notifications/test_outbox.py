@@ -9,8 +9,8 @@ from aap.core.models import utcnow
 from aap.core.queue import get_queue
 from aap.extensions import db
 from aap.mail.delivery import MAX_ATTEMPTS
-from aap.mail.outbox import queue_mail
 from aap.mail.models import Mail
+from aap.mail.outbox import queue_mail
 from aap.mail.tasks import deliver_mail, relay_outbox
 from tests import factories
 

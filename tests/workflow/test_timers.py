@@ -101,8 +101,7 @@ def test_the_periodic_sweep_reschedules_itself_once(world, app):
 
 
 def test_commits_never_push_the_scheduled_tick_back(app, session):
-    from aap.core.queue import get_redis
-    from aap.core.queue import TICK_JOB_ID, schedule_tick
+    from aap.core.queue import TICK_JOB_ID, get_redis, schedule_tick
 
     queue = get_queue(app)
     schedule_tick(queue)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from aap.extensions import db
 from aap.dossiers import migration
+from aap.extensions import db
 from aap.workflow import engine, operations
 from aap.workflow.models import AuditRecord, WorkflowMigration
 from tests import factories

@@ -3,7 +3,6 @@ from datetime import timedelta
 from io import BytesIO
 
 from aap.core.models import utcnow
-
 from aap.dossiers.models import Dossier
 from aap.extensions import db
 from aap.workflow import engine
