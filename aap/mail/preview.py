@@ -10,6 +10,7 @@ STYLE_CLASSES = {
     "font-family: Arial, sans-serif; color: #1e1e1e; line-height: 1.5; max-width: 40em;": "mail-page",
     "font-size: 0.9em; color: #4a4a4a;": "mail-footer",
     "white-space: pre-line;": "mail-text",
+    "white-space: pre-wrap; word-break: break-all; font-size: 12px;": "mail-code",
 }
 #: an attribute written by a template: typed text never holds a bare quote (autoescaping turns it into &#34;)
 _STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
