@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from aap.review.assignment_solver import Candidate, Id, Instance, Load, Pair, Slot, best_band, solve
+from aap.review.texts import Text, _l
 
-NO_BETTER = "aucune autre répartition ne fait mieux"
-
+# a view passes {key: label.translated(gettext)} to name the groups in the reader's language
 GROUP_LABELS: Mapping[str, str] = MappingProxyType({
-    "networks": "Têtes de réseau",
-    "banks": "Banques et finance",
-    "departments": "Services de la collectivité",
-    "public_funders": "Autres financeurs publics",
-    "elected": "Élu·es",
+    "networks": _l("Têtes de réseau"),
+    "banks": _l("Banques et finance"),
+    "departments": _l("Services de la collectivité"),
+    "public_funders": _l("Autres financeurs publics"),
+    "elected": _l("Élu·es"),
 })
 
 
@@ -90,21 +90,21 @@ class AssignmentRequest:
 
 @dataclass(frozen=True)
 class Dropped:
-    """An existing assignment that could not be kept, and why (in French)."""
+    """An existing assignment that could not be kept, and why (a French `Text`)."""
 
     reviewer_id: Id
     dossier_id: Id
-    reason: str
+    reason: Text
 
 
 @dataclass(frozen=True)
 class Shortfall:
-    """A dossier that falls short of N reviews or K groups, with the reasons in French."""
+    """A dossier that falls short of N reviews or K groups, with the reasons (French `Text`s)."""
 
     dossier_id: Id
     missing_reviews: int
     missing_groups: int
-    reasons: tuple[str, ...]
+    reasons: tuple[Text, ...]
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ class AssignmentResult:
     shortfalls: tuple[Shortfall, ...]
     score: Score
     optimal: bool  # proven best on every level (levels 1 and 2, the shortfalls, always are)
-    balance_note: str | None  # in French, when the loads could not be kept within one review of each other
+    balance_note: Text | None  # when the loads could not be kept within one review of each other
 
     @property
     def assignments(self) -> frozenset[Pair]:
@@ -170,15 +170,15 @@ def assign(request: AssignmentRequest) -> AssignmentResult:
     )
 
 
-def exclusion(request: AssignmentRequest, reviewer: Reviewer, dossier: Dossier) -> str | None:
-    """Why this reviewer may not review this dossier (in French), or None."""
+def exclusion(request: AssignmentRequest, reviewer: Reviewer, dossier: Dossier) -> Text | None:
+    """Why this reviewer may not review this dossier, or None."""
     pair = (reviewer.id, dossier.id)
     if pair in request.conflicts:
-        return "conflit d'intérêts déclaré"
+        return _l("conflit d'intérêts déclaré")
     if dossier.commune is not None and dossier.commune in reviewer.non_neutral_communes:
-        return f"ne peut pas être neutre sur la commune {dossier.commune}"
+        return _l("ne peut pas être neutre sur la commune %(commune)s", commune=dossier.commune)
     if pair in request.declined:
-        return "relecture déclinée"
+        return _l("relecture déclinée")
     return None
 
 
@@ -206,9 +206,9 @@ def _sort_existing(request: AssignmentRequest, dossiers: dict, reviewers: dict) 
     kept, dropped = [], []
     for reviewer_id, dossier_id in sorted(request.existing, key=lambda pair: (str(pair[0]), str(pair[1]))):
         if reviewer_id not in reviewers:
-            reason = "ne fait plus partie des relecteurs"
+            reason = _l("ne fait plus partie des relecteurs")
         elif dossier_id not in dossiers:
-            reason = "le dossier n'est plus à relire"
+            reason = _l("le dossier n'est plus à relire")
         else:
             reason = exclusion(request, reviewers[reviewer_id], dossiers[dossier_id])
         if reason is None:
@@ -278,21 +278,9 @@ def _imbalance(problem: _Problem, loads: Counter) -> int:
     return best_band(loads, problem.most)[1]
 
 
-def _label(problem: _Problem, group: str) -> str:
-    return problem.request.group_labels[group]
-
-
-def _in_order(problem: _Problem, groups) -> list[str]:
-    """The groups in the order of the labels: the call's order."""
-    return [group for group in problem.request.group_labels if group in groups]
-
-
 def _labels(problem: _Problem, groups) -> str:
-    return ", ".join(_label(problem, group) for group in _in_order(problem, groups))
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count > 1 else ''}"
+    """The groups' labels, in the order of the labels: the call's order."""
+    return ", ".join(label for group, label in problem.request.group_labels.items() if group in groups)
 
 
 def _at_cap(reviewer: Reviewer, loads: Counter) -> bool:
@@ -316,50 +304,69 @@ def _shortfalls(problem: _Problem, pairs: set[Pair], loads: Counter):
             yield Shortfall(dossier_id, missing, missing_groups, tuple(reasons))
 
 
-def _missing_reason(problem: _Problem, dossier_id: Id, on: list[Reviewer], missing: int, loads: Counter) -> str:
-    eligible = problem.eligible[dossier_id]
-    if len(eligible) < problem.n:
-        if not eligible:
-            return f"aucun relecteur sans conflit, {problem.n} demandés"
-        groups = Counter(r.group for r in eligible)
-        if len(groups) == 1:
-            where = f" dans le groupe {_labels(problem, groups)}"
-        else:
-            where = " (" + ", ".join(f"{_label(problem, g)} : {groups[g]}" for g in _in_order(problem, groups)) + ")"
-        return f"{_plural(len(eligible), 'relecteur')} sans conflit{where}, {problem.n} demandés"
-    lacking = f"il manque {_plural(missing, 'relecture')}"
+def _missing_reason(problem: _Problem, dossier_id: Id, on: list[Reviewer], missing: int, loads: Counter) -> Text:
+    eligible, wanted = problem.eligible[dossier_id], problem.n
+    groups = {r.group for r in eligible}
+    if not eligible:
+        if wanted == 1:
+            return _l("aucun relecteur sans conflit, 1 demandé")
+        return _l("aucun relecteur sans conflit, %(wanted)s demandés", wanted=wanted)
+    if len(eligible) < wanted:  # then wanted is 2 or more
+        values = {"count": len(eligible), "wanted": wanted, "groups": _labels(problem, groups)}
+        if len(groups) > 1:
+            return _l("%(count)s relecteurs sans conflit (%(groups)s), %(wanted)s demandés", **values)
+        if len(eligible) == 1:
+            return _l("1 relecteur sans conflit dans le groupe %(groups)s, %(wanted)s demandés", **values)
+        return _l("%(count)s relecteurs sans conflit dans le groupe %(groups)s, %(wanted)s demandés", **values)
     if all(_at_cap(r, loads) for r in eligible if r not in on):
-        return f"{lacking} : tous les relecteurs disponibles sont au maximum de leur charge"
-    return f"{lacking} : {NO_BETTER}"
+        if missing == 1:
+            return _l("il manque 1 relecture : tous les relecteurs disponibles sont au maximum de leur charge")
+        return _l("il manque %(count)s relectures : tous les relecteurs disponibles sont au maximum de leur charge",
+                  count=missing)
+    if missing == 1:
+        return _l("il manque 1 relecture : aucune autre répartition ne fait mieux")
+    return _l("il manque %(count)s relectures : aucune autre répartition ne fait mieux", count=missing)
 
 
-def _groups_reason(problem: _Problem, dossier_id: Id, on: list[Reviewer], missing: int, loads: Counter) -> str:
-    k = problem.request.groups_per_dossier
-    groups = {r.group for r in problem.eligible[dossier_id]}
-    if len(groups) < k:
-        if not groups:
-            return f"aucun relecteur sans conflit, {k} groupes demandés"
-        return (
-            f"relecteurs sans conflit dans {_plural(len(groups), 'groupe')} seulement "
-            f"({_labels(problem, groups)}), {k} demandés"
-        )
-    lacking = f"il manque {_plural(missing, 'groupe')}"
+def _groups_reason(problem: _Problem, dossier_id: Id, on: list[Reviewer], missing: int, loads: Counter) -> Text:
+    wanted, eligible = problem.request.groups_per_dossier, problem.eligible[dossier_id]
+    groups = {r.group for r in eligible}
+    if not groups:
+        if wanted == 1:
+            return _l("aucun relecteur sans conflit, 1 groupe demandé")
+        return _l("aucun relecteur sans conflit, %(wanted)s groupes demandés", wanted=wanted)
+    values = {"count": missing, "wanted": wanted, "groups": _labels(problem, groups)}
+    if len(groups) < wanted:  # then wanted is 2 or more
+        if len(groups) == 1:
+            return _l("relecteurs sans conflit dans 1 groupe seulement (%(groups)s), %(wanted)s demandés", **values)
+        return _l("relecteurs sans conflit dans %(found)s groupes seulement (%(groups)s), %(wanted)s demandés",
+                  found=len(groups), **values)
     covered = Counter(r.group for r in on)
-    others = [r for r in problem.eligible[dossier_id] if r.group not in covered]
+    others = [r for r in eligible if r.group not in covered]
     if all(_at_cap(r, loads) for r in others):
-        groups = {r.group for r in others}
-        return f"{lacking} : les relecteurs sans conflit de {_labels(problem, groups)} sont au maximum de leur charge"
+        values["groups"] = _labels(problem, {r.group for r in others})
+        if missing == 1:
+            return _l("il manque 1 groupe : les relecteurs sans conflit de %(groups)s sont au maximum de leur "
+                      "charge", **values)
+        return _l("il manque %(count)s groupes : les relecteurs sans conflit de %(groups)s sont au maximum de "
+                  "leur charge", **values)
     kept = set(problem.kept)
     if len(on) >= problem.n and all((r.id, dossier_id) in kept for r in on if covered[r.group] > 1):
-        return f"{lacking} : les affectations existantes occupent déjà les {problem.n} places"
-    return f"{lacking} : {NO_BETTER}"
+        values["places"] = problem.n  # covered < K <= N with a group twice: N is 2 or more
+        if missing == 1:
+            return _l("il manque 1 groupe : les affectations existantes occupent déjà les %(places)s places",
+                      **values)
+        return _l("il manque %(count)s groupes : les affectations existantes occupent déjà les %(places)s "
+                  "places", **values)
+    if missing == 1:
+        return _l("il manque 1 groupe : aucune autre répartition ne fait mieux")
+    return _l("il manque %(count)s groupes : aucune autre répartition ne fait mieux", count=missing)
 
 
-def _balance_note(problem: _Problem, loads: Counter) -> str | None:
+def _balance_note(problem: _Problem, loads: Counter) -> Text | None:
     if _imbalance(problem, loads) == 0:
         return None
     values = [loads[r] for r in problem.reviewers]
-    return (
-        f"charges de {min(values)} à {max(values)} relectures : les tenir à une relecture près aurait laissé "
-        "des relectures ou des groupes manquants, ou retiré des affectations existantes"
-    )
+    return _l("charges de %(lightest)s à %(heaviest)s relectures : les tenir à une relecture près aurait laissé "
+              "des relectures ou des groupes manquants, ou retiré des affectations existantes",
+              lightest=min(values), heaviest=max(values))
