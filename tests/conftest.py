@@ -82,6 +82,18 @@ def _clean_redis(request):
 
 
 @pytest.fixture
+def committed(app):
+    """Real commits visible to other connections (for tests with threads or servers); every table is emptied after."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
 def session(app):
     """Each test runs inside a transaction that is rolled back; the app's commits become savepoints."""
     with app.app_context():

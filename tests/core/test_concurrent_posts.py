@@ -33,16 +33,6 @@ SEQUENTIAL = 25
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def committed(app):
-    """Real commits visible to the server's connections; every table is emptied afterwards."""
-    with app.app_context():
-        yield
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-
 
 @pytest.fixture
 def live(app, committed):

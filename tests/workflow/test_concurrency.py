@@ -1,23 +1,10 @@
 """Twenty people (or tabs) applying the same transition at once: exactly one wins, nineteen are told why."""
 import threading
 
-import pytest
-
 from aap.auth.models import User
 from aap.extensions import db
 from aap.workflow import engine
 from tests import factories
-
-
-@pytest.fixture
-def committed(app):
-    """Real commits visible to other connections; every table is emptied afterwards."""
-    with app.app_context():
-        yield
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
 
 
 def test_twenty_threads_one_success_nineteen_clear_refusals(app, committed):
