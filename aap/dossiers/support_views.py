@@ -14,9 +14,10 @@ from aap.extensions import db
 @allow(role("admin"))
 def support(dossier_id):
     dossier = db.session.get(Dossier, dossier_id)
-    if dossier is None or not (access(current_user, dossier).support_possible or access(current_user, dossier).view):
+    rights = access(current_user, dossier) if dossier is not None else None
+    if rights is None or not (rights.support_possible or rights.view):
         abort(404)
-    if access(current_user, dossier).view:
+    if rights.view:
         return redirect(url_for("dossiers.show", dossier_id=dossier.id))
     form = SupportForm()
     if form.validate_on_submit():

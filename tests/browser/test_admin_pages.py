@@ -26,7 +26,7 @@ def test_admin_pages_are_accessible(page, live_app):
         db.session.add(mail)
         db.session.commit()
         email, secret, call_id, version_id = admin.email, admin.totp_secret, call.id, call.workflow_version_id
-        mail_id = mail.id
+        mail_id, draft_id = mail.id, dossier.id
     sign_in(page, email, secret)
     for path in ("/admin/appels", "/admin/appels/nouveau", f"/admin/appels/{call_id}/modifier",
                  f"/admin/appels/{call_id}/formulaire", f"/admin/appels/{call_id}/migration", "/admin/workflows",
@@ -35,6 +35,16 @@ def test_admin_pages_are_accessible(page, live_app):
         page.goto(path)
         page.audit()
         assert page.get_by_role("heading", level=1).is_visible()
+    # a holder's draft opens for support only with a reason, recorded in its history
+    page.goto(f"/dossiers/{draft_id}")
+    page.audit()
+    page.get_by_role("button", name="Ouvrir pour assistance").click()
+    page.audit()
+    assert page.get_by_text("Indiquez le motif de cette ouverture.").first.is_visible()
+    page.get_by_label("Pourquoi ouvrez-vous ce brouillon ?").fill("Appel de la structure : aide au budget")
+    page.get_by_role("button", name="Ouvrir pour assistance").click()
+    page.audit()
+    assert page.get_by_text("Brouillon ouvert par l'administration pour assistance").first.is_visible()
 
 
 def test_holder_opts_into_two_factor_and_reads_the_site_in_english(page, live_app):
