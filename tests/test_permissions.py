@@ -13,6 +13,7 @@ from aap.core.storage import storage
 from aap.dossiers.attachments import attach
 from aap.dossiers.operations import post_message
 from aap.dossiers.receipts import Receipt
+from aap.dossiers.reviewers import Assignment
 from aap.extensions import db
 from aap.mail.models import Mail
 from aap.notifications.models import Notification
@@ -188,6 +189,7 @@ def world(session):
     draft_call = factories.make_call(state="draft", title="Appel en préparation")
     submitted = factories.make_dossier(call, organisation, users["holder"])
     engine.apply_transition(submitted.id, "submit", users["holder"])
+    db.session.add(Assignment(dossier_id=submitted.id, user_id=users["reviewer"].id))  # the matrix's reviewer reads it
     db.session.commit()
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)

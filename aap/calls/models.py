@@ -45,6 +45,13 @@ class Call(TimestampMixin, db.Model):
     #: attachments every dossier must carry: [{"key": "statuts", "label": "Statuts signés"}]
     required_attachments: Mapped[list] = mapped_column(JSON, default=list)
 
+    #: review: reviews asked per dossier, from how many stakeholder groups, due how many days after assignment
+    reviews_per_dossier: Mapped[int] = mapped_column(default=3)
+    groups_per_dossier: Mapped[int] = mapped_column(default=2)
+    review_days: Mapped[int] = mapped_column(default=21)
+    #: reviewers do not see the organisation, nor the answers the form marks as identifying
+    hide_holder_identity: Mapped[bool] = mapped_column(default=False)
+
     #: the application form new dossiers are given; dossiers keep the version they started with
     form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id", use_alter=True))
 

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from flask import g, has_app_context, has_request_context, session
 from sqlalchemy import and_, false, or_
 
-from aap.core.roles import ADMIN, HOLDER, STAFF_ROLES
+from aap.core.roles import ADMIN, COMMITTEE, FUNDER, HOLDER, REVIEWER, STAFF_ROLES
+from aap.dossiers.reviewers import DECLINED, DONE, RECUSED, Assignment, Conflict
 from aap.extensions import db
 from aap.organisations.models import Membership
 from aap.workflow.engine import workflow_of
 
-ACTIONS = ("view", "edit", "thread", "staff_view", "internal_notes")
+ACTIONS = ("view", "edit", "thread", "staff_view", "internal_notes", "review", "reviews")
+#: the call roles that read dossiers without running the instruction; a conflict of interest sets them aside
+READER_ROLES = frozenset({REVIEWER, COMMITTEE, FUNDER})
 _CACHE = "dossier_access"
 #: how long an administrator's recorded support opening of a draft lasts, in this browser session
 SUPPORT_SECONDS = 3600
@@ -33,6 +36,14 @@ class DossierAccess:
     #: sees the internal history, the staff's names and the internal notes
     staff_view: bool = False
     internal_notes: bool = False
+    #: writes their own review: an assignment they have not declined
+    review: bool = False
+    #: reads the reviews and scores; a reviewer only once their own review is submitted
+    reviews: bool = False
+    #: sees who wrote each review (never the holder)
+    reviewer_names: bool = False
+    #: the call hides the holder's identity from its reviewers: no organisation, no identifying answer
+    identity_hidden: bool = False
     #: why someone who would otherwise see the dossier steps aside (a conflict of interest, a recusal)
     recused: str | None = None
     #: an administrator may open this unsubmitted draft for support, once the opening is recorded
@@ -83,10 +94,37 @@ def _decide(user, dossier) -> DossierAccess:
         if not _support_granted(dossier):
             return DossierAccess(roles=frozenset(), support_possible=True)
         return DossierAccess(roles=frozenset(), view=True, staff_view=True, internal_notes=True)
+    if roles & READER_ROLES and _conflicted(user, dossier):
+        roles -= READER_ROLES
+        if not roles:
+            return DossierAccess(roles=frozenset(), recused=str(RECUSED))
+    assignment = _assignment(user, dossier) if REVIEWER in roles else None
+    if roles == {REVIEWER}:
+        return _as_reviewer(roles, dossier, assignment)
     staff = bool(roles - {HOLDER})
     editable_by = set(workflow_of(dossier).states[dossier.state].editable_by)
     return DossierAccess(roles=roles, view=True, edit=bool(roles & editable_by),
-                         thread=bool(roles & (STAFF_ROLES | {HOLDER})), staff_view=staff, internal_notes=staff)
+                         thread=bool(roles & (STAFF_ROLES | {HOLDER})), staff_view=staff, internal_notes=staff,
+                         review=assignment is not None, reviews=staff, reviewer_names=staff)
+
+
+def _as_reviewer(roles, dossier, assignment) -> DossierAccess:
+    """A reviewer reads only what they are assigned, and the others' reviews once theirs is submitted."""
+    if assignment is None:
+        return NONE
+    return DossierAccess(roles=roles, view=True, review=True, reviews=assignment.state == DONE,
+                         reviewer_names=True, identity_hidden=bool(dossier.call.hide_holder_identity))
+
+
+def _conflicted(user, dossier) -> bool:
+    return db.session.execute(db.select(Conflict.id).where(
+        Conflict.dossier_id == dossier.id, Conflict.user_id == user.id)).first() is not None
+
+
+def _assignment(user, dossier) -> Assignment | None:
+    return db.session.execute(db.select(Assignment).where(
+        Assignment.dossier_id == dossier.id, Assignment.user_id == user.id,
+        Assignment.state != DECLINED)).scalar_one_or_none()
 
 
 def grant_support(dossier) -> None:
@@ -110,5 +148,10 @@ def visible_condition(user, dossier_entity):
     submitted = dossier_entity.reference.is_not(None)  # lists never show a draft to staff, support included
     if any(grant.call_id is None for grant in user.grants):
         return or_(member_of, submitted)
-    granted_calls = sorted({grant.call_id for grant in user.grants})
-    return or_(member_of, and_(submitted, dossier_entity.call_id.in_(granted_calls)))
+    reading_calls = sorted({grant.call_id for grant in user.grants if grant.role in READER_ROLES - {REVIEWER}})
+    reviewing_calls = sorted({grant.call_id for grant in user.grants if grant.role == REVIEWER} - set(reading_calls))
+    not_conflicted = dossier_entity.id.not_in(db.select(Conflict.dossier_id).where(Conflict.user_id == user.id))
+    assigned = dossier_entity.id.in_(db.select(Assignment.dossier_id).where(
+        Assignment.user_id == user.id, Assignment.state != DECLINED))
+    return or_(member_of, and_(submitted, not_conflicted, or_(
+        dossier_entity.call_id.in_(reading_calls), and_(dossier_entity.call_id.in_(reviewing_calls), assigned))))

@@ -2,6 +2,7 @@
 from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
+from aap.core.roles import REVIEWER
 from aap.core.text import contains_pattern
 from aap.dossiers.access import visible_condition
 from aap.dossiers.messages import Message
@@ -56,7 +57,7 @@ def dossier_counts_by_call(sender=None, **ignored) -> dict[int, int]:
 
 def private_draft_count(user) -> int:
     """Drafts not yet submitted in the calls this person works on, shown to staff as a number only."""
-    grants = list(user.grants)
+    grants = [grant for grant in user.grants if grant.role != REVIEWER]  # a reviewer's list is their assignments
     if not grants:
         return 0
     query = db.select(db.func.count(Dossier.id)).where(Dossier.reference.is_(None), Dossier.organisation_id.not_in(

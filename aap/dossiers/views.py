@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from aap.calls.queries import visible_calls
+from aap.core.errors import render_error
 from aap.core.inputs import database_int
 from aap.core.listing import requested_page, requested_sort
 from aap.core.pdf import pdf_response
@@ -59,8 +60,11 @@ def render_dossier(dossier, forms=None, status=200, message_form=None):
 @allow(signed_in)
 def show(dossier_id):
     draft = db.session.get(Dossier, dossier_id)
-    if draft is not None and access(current_user, draft).support_possible:
+    rights = access(current_user, draft) if draft is not None else None
+    if rights is not None and rights.support_possible:
         return redirect(url_for("dossiers.support", dossier_id=dossier_id))
+    if rights is not None and rights.recused:
+        return render_error(404, rights.recused)
     return render_dossier(get_or_404(Dossier, dossier_id))
 
 
