@@ -13,11 +13,12 @@ from aap.mail.domain import DOMAIN as MAIL
 from aap.notifications.domain import DOMAIN as NOTIFICATIONS
 from aap.notifications.reminders import register_kinds
 from aap.organisations.domain import DOMAIN as ORGANISATIONS
+from aap.review.domain import DOMAIN as REVIEW
 from aap.workflow import registry
 from aap.workflow.domain import DOMAIN as WORKFLOW
 from aap.workflow.subject import register_subject
 
-DOMAINS = (CORE, MAIL, AUTH, NOTIFICATIONS, ORGANISATIONS, WORKFLOW, CALLS, DOSSIERS, BULK, ADMIN)
+DOMAINS = (CORE, MAIL, AUTH, NOTIFICATIONS, ORGANISATIONS, WORKFLOW, CALLS, DOSSIERS, REVIEW, BULK, ADMIN)
 
 
 def register_parts(domains=DOMAINS) -> None:

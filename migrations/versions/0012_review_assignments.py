@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import aap.core.models
 
 
-# revision identifiers, used by Alembic.
 revision = '0012_review_assignments'
 down_revision = '0011_audit_key'
 branch_labels = None
