@@ -17,3 +17,6 @@ dossier_counts_wanted = _signals.signal("dossier-counts-wanted")
 #: `aap audit verify` checked a batch of chains (sender: None; `records` maps a dossier id to its records in
 #: order); a receiver answers [(dossier_id, sequence, message)] for what it holds that no longer matches them
 audit_chains_checked = _signals.signal("audit-chains-checked")
+#: the dossier page asks what other domains show on it (sender: the dossier; `user` and `rights` given, the
+#: access answer); a receiver answers a `DossierPanel`, or None when it has nothing for this person
+dossier_panels_wanted = _signals.signal("dossier-panels-wanted")

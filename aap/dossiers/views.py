@@ -5,6 +5,8 @@ from flask_login import current_user
 from aap.calls.queries import visible_calls
 from aap.core.errors import render_error
 from aap.core.inputs import database_int
+from aap.core.signals import dossier_panels_wanted
+from aap.dossiers.panels import DossierPanel
 from aap.core.listing import requested_page, requested_sort
 from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
@@ -43,6 +45,12 @@ def index():
                            workflow_of=engine.workflow_of)
 
 
+def panels_of(dossier, rights) -> list[DossierPanel]:
+    """What other domains show on the dossier page for this person, in their order."""
+    answers = dossier_panels_wanted.send(dossier, user=current_user, rights=rights)
+    return sorted((panel for _receiver, panel in answers if panel is not None), key=lambda panel: panel.order)
+
+
 def render_dossier(dossier, forms=None, status=200, message_form=None):
     workflow, rights = engine.workflow_of(dossier), access(current_user, dossier)
     options = engine.available(dossier, current_user)
@@ -54,7 +62,7 @@ def render_dossier(dossier, forms=None, status=200, message_form=None):
                            receipts=receipts_of(dossier), messages=thread_of(dossier) if rights.thread else None,
                            message_form=message_form or MessageForm(prefix="message"),
                            entries=timeline(dossier, current_user), diagram=render_svg(workflow, dossier.state),
-                           access=rights), status
+                           access=rights, panels=panels_of(dossier, rights)), status
 
 
 @allow(signed_in)
