@@ -1,8 +1,14 @@
-"""CSV downloads that open cleanly in a French spreadsheet (semicolons, UTF-8 with BOM)."""
+"""Downloads that open cleanly in a French spreadsheet: CSV (semicolons, UTF-8 with BOM) and XLSX."""
 import csv
 import io
+from datetime import date
+from decimal import Decimal
 
 from flask import Response
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 from aap.core.text import spreadsheet_cell
 
@@ -16,3 +22,31 @@ def csv_response(filename: str, header: list[str], rows) -> Response:
         writer.writerow([spreadsheet_cell(value) for value in row])
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def xlsx_response(filename: str, sheets: list[tuple[str, list[str], list[list]]]) -> Response:
+    """A workbook of (title, header, rows) sheets, written row by row: numbers stay numbers, text is never a formula."""
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append([_xlsx_cell(sheet, value, bold=True) for value in header])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return Response(buffer.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _xlsx_cell(sheet, value, bold: bool = False) -> WriteOnlyCell:
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "#,##0.00"
+        return cell
+    if value is None or isinstance(value, (int, float, date)) and not isinstance(value, bool):
+        return WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    cell.data_type = "s"  # a text starting with "=" is kept as text, not read as a formula
+    if bold:
+        cell.font = Font(bold=True)
+    return cell

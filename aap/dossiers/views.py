@@ -5,16 +5,16 @@ from flask_login import current_user
 from aap.calls.queries import visible_calls
 from aap.core.errors import render_error
 from aap.core.inputs import database_int
-from aap.core.signals import dossier_panels_wanted
-from aap.dossiers.panels import DossierPanel
 from aap.core.listing import requested_page, requested_sort
 from aap.core.pdf import pdf_response
 from aap.core.permissions import allow, get_or_404, signed_in
+from aap.core.signals import dossier_panels_wanted
 from aap.core.storage import StoredFile, download_response, receive
 from aap.dossiers import operations as dossier_operations
 from aap.dossiers.access import access
 from aap.dossiers.forms import MessageForm, TransitionForm, dossier_form
 from aap.dossiers.models import Dossier
+from aap.dossiers.panels import DossierPanel
 from aap.dossiers.queries import SORTS, audit_record, dossiers_page, private_draft_count, receipts_of, thread_of
 from aap.dossiers.receipts import Receipt
 from aap.dossiers.timeline import timeline

@@ -1,5 +1,16 @@
 """What the review adds: reviewer pools, conflicts of interest, assignment, scoring grids, reviews, aggregates."""
-from aap.core.domains import Domain
-from aap.review import models  # noqa: F401  (the review's tables belong to the app's metadata)
+from flask import Flask
 
-DOMAIN = Domain("review")
+from aap.core.domains import Domain
+from aap.review import (
+    models,  # noqa: F401  (the review's tables belong to the app's metadata)
+    ranking_views,
+)
+from aap.review.scoring import shown
+
+
+def _setup(app: Flask) -> None:
+    app.jinja_env.filters.update(score=shown)
+
+
+DOMAIN = Domain("review", blueprints=(ranking_views.bp,), setup=_setup)
