@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import and_
-from sqlalchemy.orm import joinedload, load_only, raiseload
+from sqlalchemy.orm import joinedload, raiseload
 
 from aap.auth.models import User
 from aap.calls.models import Strand
@@ -16,7 +16,7 @@ from aap.dossiers.access import visible_condition
 from aap.dossiers.models import Dossier
 from aap.extensions import db
 from aap.organisations.models import Organisation
-from aap.review.aggregates import DIVERGENCE_GAP, summarise
+from aap.review.aggregates import divergence, summarise
 from aap.review.calibration import Calibration, Standing, calibrate, rankings_by_strand
 from aap.review.calibration import ScoredReview as CalibrationInput
 from aap.review.models import SUBMITTED, PoolMember, Review
@@ -45,27 +45,23 @@ class ReviewLine:
 class DossierStanding:
     dossier: Dossier
     reviews: list[ReviewLine] = field(default_factory=list)
+    #: the mean of the reviews' weighted scores, "n/a" left out, and whether they diverge
+    score: Decimal | None = None
+    divergent: bool = False
+    recommendations: Counter = field(default_factory=Counter)
+    mean_proposed: Decimal | None = None
     raw_rank: int | None = None
     calibrated_rank: int | None = None
     calibrated: Decimal | None = None
     tied: bool = False
 
-    @property
-    def score(self) -> Decimal | None:
-        return summarise(line.weighted_score for line in self.reviews).mean
-
-    @property
-    def divergent(self) -> bool:
-        gap = summarise(line.weighted_score for line in self.reviews).gap
-        return gap is not None and gap >= DIVERGENCE_GAP
-
-    @property
-    def recommendations(self) -> Counter:
-        return Counter(line.recommendation for line in self.reviews if line.recommendation)
-
-    @property
-    def mean_proposed(self) -> Decimal | None:
-        return summarise(line.proposed_amount for line in self.reviews).mean
+    def settle(self) -> None:
+        """Compute the figures once all its reviews are in: a page reads them many times."""
+        scores = summarise(line.weighted_score for line in self.reviews)
+        self.score, self.divergent = scores.mean, divergence(scores).flagged
+        self.recommendations = Counter(line.recommendation for line in self.reviews if line.recommendation)
+        proposed = [line.proposed_amount for line in self.reviews if line.proposed_amount is not None]
+        self.mean_proposed = sum(proposed) / len(proposed) if proposed else None
 
 
 @dataclass(frozen=True)
@@ -94,32 +90,37 @@ def call_dossiers(call, user) -> list[Dossier]:
         .order_by(Dossier.reference)).unique().scalars())
 
 
-def submitted_reviews(dossier_ids: list[int], call) -> list[ReviewLine]:
-    """Every submitted review of these dossiers, with the reviewer's name and stakeholder group."""
+def submitted_reviews(dossier_ids: list[int], call, *, details: bool = False) -> list[ReviewLine]:
+    """Every submitted review of these dossiers, with the reviewer's name and stakeholder group.
+
+    Plain columns, no ORM objects; the scores and comments are read only for the exports (`details`).
+    """
     if not dossier_ids:
         return []
+    empty = db.literal(None)
     rows = db.session.execute(
-        db.select(Review, User.full_name, User.email, PoolMember.group)
+        db.select(Review.dossier_id, Review.user_id, User.full_name, User.email, PoolMember.group,
+                  Review.scores if details else empty, Review.weighted_score, Review.recommendation,
+                  Review.proposed_amount, Review.committee_comment if details else empty, Review.grid_version_id)
         .join(User, User.id == Review.user_id)
         .outerjoin(PoolMember, and_(PoolMember.user_id == Review.user_id, PoolMember.call_id == call.id))
         .where(Review.state == SUBMITTED, Review.dossier_id.in_(db.select(Dossier.id).where(
             Dossier.call_id == call.id, Dossier.id.in_(dossier_ids))))
-        .options(load_only(Review.dossier_id, Review.user_id, Review.scores, Review.weighted_score,
-                           Review.recommendation, Review.proposed_amount, Review.committee_comment,
-                           Review.grid_version_id))
         .order_by(Review.dossier_id, Review.id)).all()
-    return [ReviewLine(review.dossier_id, review.user_id, full_name or email, group, dict(review.scores or {}),
-                       review.weighted_score, review.recommendation, review.proposed_amount,
-                       review.committee_comment, review.grid_version_id)
-            for review, full_name, email, group in rows]
+    return [ReviewLine(dossier_id, user_id, full_name or email, group, scores or {}, score, recommendation,
+                       proposed, comment or "", grid_version_id)
+            for (dossier_id, user_id, full_name, email, group, scores, score, recommendation, proposed, comment,
+                 grid_version_id) in rows]
 
 
-def call_review(call, user) -> CallReview:
+def call_review(call, user, *, details: bool = False) -> CallReview:
     dossiers = call_dossiers(call, user)
-    reviews = submitted_reviews([dossier.id for dossier in dossiers], call)
+    reviews = submitted_reviews([dossier.id for dossier in dossiers], call, details=details)
     standings = {dossier.id: DossierStanding(dossier) for dossier in dossiers}
     for line in reviews:
         standings[line.dossier_id].reviews.append(line)
+    for standing in standings.values():
+        standing.settle()
     calibration = calibrate(CalibrationInput(line.dossier_id, line.reviewer_id, line.weighted_score)
                             for line in reviews)
     rankings = rankings_by_strand(

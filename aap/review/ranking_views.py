@@ -43,7 +43,7 @@ def _rank_key(position, dossier_id):
 @allow(role(ADMIN, INSTRUCTOR))
 def export_xlsx(call_id):
     call = get_or_404(Call, call_id)
-    review = call_review(call, current_user)
+    review = call_review(call, current_user, details=True)
     return xlsx_response(f"relecture-appel-{call.id}.xlsx", [
         (_("Dossiers"), *dossiers_sheet(call, review)),
         (_("Relectures"), *reviews_sheet(call, review, _group_labels()))])
@@ -60,5 +60,5 @@ def export_dossiers_csv(call_id):
 @allow(role(ADMIN, INSTRUCTOR))
 def export_reviews_csv(call_id):
     call = get_or_404(Call, call_id)
-    review = call_review(call, current_user)
+    review = call_review(call, current_user, details=True)
     return csv_response(f"relectures-appel-{call.id}.csv", *reviews_sheet(call, review, _group_labels()))
