@@ -46,6 +46,7 @@ class BudgetTable:
 
 @dataclass(frozen=True)
 class FileRef:
+    #: empty when withheld: a file's name may name the holder too
     name: str
     size_kb: int
     #: the download link; None in a PDF, or when the file is withheld from this reader
@@ -228,7 +229,7 @@ def _files(source: Source, hidden: bool, withheld, dossier_id) -> dict[str, list
         refused = withheld(kind)
         url = url_for("dossiers.download", dossier_id=dossier_id, attachment_id=attachment_id) \
             if dossier_id is not None and attachment_id is not None and not refused else None
-        by_kind.setdefault(kind, []).append(FileRef(name, -(-size // 1024), url, refused))
+        by_kind.setdefault(kind, []).append(FileRef("" if refused else name, -(-size // 1024), url, refused))
     return by_kind
 
 

@@ -63,7 +63,8 @@ def render_dossier(dossier, forms=None, status=200, message_form=None):
                            receipts=receipts_of(dossier), messages=thread_of(dossier) if rights.thread else None,
                            message_form=message_form or MessageForm(prefix="message"),
                            entries=timeline(dossier, current_user), diagram=render_svg(workflow, dossier.state),
-                           access=rights, panels=panels_of(dossier, rights)), status
+                           access=rights, panels=panels_of(dossier, rights),
+                           withheld=lambda kind: piece_withheld(current_user, dossier, kind)), status
 
 
 @allow(signed_in)

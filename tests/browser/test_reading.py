@@ -67,4 +67,5 @@ def test_the_instructor_and_a_blind_reviewer_read_the_answers(page, submitted):
     assert submitted["organisation"] not in main and "Awa Diallo" not in main
     assert "Masqué pour la relecture" in main and "Réduire les déchets." in main
     pieces = page.get_by_role("region", name="Pièces jointes")
-    assert "statuts.pdf" in pieces.inner_text() and pieces.get_by_role("link").count() == 0
+    assert "fichier non communiqué pour la relecture" in pieces.inner_text() and "statuts.pdf" not in pieces.inner_text()
+    assert pieces.get_by_role("link").count() == 0
