@@ -288,3 +288,15 @@ def test_a_blind_reviewer_downloads_only_the_pieces_the_form_says_cannot_identif
     shown = client.get(f"/dossiers/{dossier.id}").text
     assert f"/pieces/{pieces['workplan'].id}" in shown and f"/pieces/{pieces['rib'].id}" not in shown
     assert "rib.pdf" not in shown and "autre.pdf" not in shown
+
+
+def test_the_reading_view_speaks_english_when_asked(client, world):
+    _call, holder, dossier = world
+    submit(dossier, holder)
+    client.login(holder)
+    client.post("/langue", data={"locale": "en", "next": "/"})
+    page = flat(client.get(f"/dossiers/{dossier.id}/lecture").text)
+    for english in ("Reading the application", "The organisation", "Not answered", "Total expenses", "Balanced budget.",
+                    "Download the full application (PDF)"):
+        assert english in page
+    assert "Non renseigné" not in page and "Total des charges" not in page
