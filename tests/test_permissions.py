@@ -120,6 +120,12 @@ MATRIX = {
                                    admin_only(to("/dossiers/{submitted}"))),
     "dossiers.act": ("POST", "/dossiers/{dossier}/actions/submit", draft_holder_only(to("/dossiers/{dossier}"))),
     "dossiers.receipt_pdf": ("GET", "/dossiers/{submitted}/accuses/{receipt}.pdf", submitted_view(200)),
+    # a draft is read in its edit form, by its organisation only
+    "dossiers.reading": ("GET", "/dossiers/{dossier}/lecture", draft_holder_only(to("/dossiers/{dossier}/modifier"))),
+    "dossiers.reading#submitted": ("GET", "/dossiers/{submitted}/lecture", submitted_view(200)),
+    "dossiers.complete_pdf": ("GET", "/dossiers/{dossier}/dossier-complet.pdf",
+                              draft_holder_only(to("/dossiers/{dossier}/modifier"))),
+    "dossiers.complete_pdf#submitted": ("GET", "/dossiers/{submitted}/dossier-complet.pdf", submitted_view(200)),
     "dossiers.upload": ("POST", "/dossiers/{dossier}/pieces", draft_holder_only(400)),
     "dossiers.download": ("GET", "/dossiers/{dossier}/pieces/{attachment}", draft_holder_only(200)),
     "dossiers.remove": ("POST", "/dossiers/{dossier}/pieces/{attachment}/supprimer",

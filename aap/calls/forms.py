@@ -105,4 +105,5 @@ class ApplicationFormForm(Form):
                            render_kw={"rows": 30, "spellcheck": "false"},
                            description=_l("Sections et champs : types text, long_text, number, money, date, choice, "
                                           "multi_choice, yes_no, commune, file, budget ; options required, help, "
-                                          "choices, show_if, must_be."))
+                                          "choices, show_if, must_be, identifying (réponse masquée aux relecteurs "
+                                          "quand l'appel cache l'identité des porteurs)."))

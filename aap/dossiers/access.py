@@ -16,7 +16,7 @@ from aap.extensions import db
 from aap.organisations.models import Membership
 from aap.workflow.engine import workflow_of
 
-ACTIONS = ("view", "edit", "thread", "staff_view", "internal_notes", "review", "reviews")
+ACTIONS = ("view", "edit", "thread", "staff_view", "internal_notes", "review", "reviews", "read_answers")
 #: the call roles that read dossiers without running the instruction; a conflict of interest sets them aside
 READER_ROLES = frozenset({REVIEWER, COMMITTEE, FUNDER})
 _CACHE = "dossier_access"
@@ -48,6 +48,8 @@ class DossierAccess:
     recused: str | None = None
     #: an administrator may open this unsubmitted draft for support, once the opening is recorded
     support_possible: bool = False
+    #: reads every answer as submitted (the reading view, the « dossier complet »); a draft is read in its edit form
+    read_answers: bool = False
 
     def allows(self, action: str) -> bool:
         if action not in ACTIONS:
@@ -105,7 +107,8 @@ def _decide(user, dossier) -> DossierAccess:
     editable_by = set(workflow_of(dossier).states[dossier.state].editable_by)
     return DossierAccess(roles=roles, view=True, edit=bool(roles & editable_by),
                          thread=bool(roles & (STAFF_ROLES | {HOLDER})), staff_view=staff, internal_notes=staff,
-                         review=assignment is not None, reviews=staff, reviewer_names=staff)
+                         review=assignment is not None, reviews=staff, reviewer_names=staff,
+                         read_answers=not is_private_draft(dossier))
 
 
 def _as_reviewer(roles, dossier, assignment) -> DossierAccess:
@@ -113,7 +116,21 @@ def _as_reviewer(roles, dossier, assignment) -> DossierAccess:
     if assignment is None:
         return NONE
     return DossierAccess(roles=roles, view=True, review=True, reviews=assignment.state == DONE,
-                         reviewer_names=True, identity_hidden=bool(dossier.call.hide_holder_identity))
+                         reviewer_names=True, identity_hidden=bool(dossier.call.hide_holder_identity),
+                         read_answers=True)
+
+
+def piece_withheld(user, dossier, kind: str) -> bool:
+    """A blind reviewer reads a piece's title, never a file that could name the holder.
+
+    Only the form's own file questions not marked identifying are safe: the call's required pieces
+    (statutes, bank details, certificates) and the free « autres pièces » carry the organisation's name.
+    """
+    if not access(user, dossier).identity_hidden:
+        return False
+    questions = dossier.form_version.definition.fields() if dossier.form_version is not None else []
+    question = next((q for q in questions if q.key == kind and q.type == "file"), None)
+    return question is None or question.identifying
 
 
 def _conflicted(user, dossier) -> bool:

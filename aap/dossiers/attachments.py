@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import StoredFileColumns, UTCDateTime, utcnow
 from aap.core.storage import Room, StoredFile
+from aap.dossiers.access import piece_withheld
 from aap.extensions import db
 
 OTHER = "autre"
@@ -26,8 +27,8 @@ class Attachment(StoredFileColumns, db.Model):
     dossier = relationship("Dossier", back_populates="attachments")
 
     def can(self, action: str, user) -> bool:
-        if action == "view":
-            return self.dossier.can("view", user)
+        if action == "view":  # a blind reviewer is told the piece does not exist for them
+            return self.dossier.can("view", user) and not piece_withheld(user, self.dossier, self.kind)
         return self.dossier.can("edit", user)
 
 

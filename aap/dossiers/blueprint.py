@@ -1,7 +1,7 @@
 """The dossiers blueprint: its URL rules, each bound to a handler of the dossiers' view modules."""
 from flask import Blueprint
 
-from aap.dossiers import attachment_views, message_views, support_views, views
+from aap.dossiers import attachment_views, message_views, reading_views, support_views, views
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
@@ -10,6 +10,8 @@ RULES = (
     ("/<int:dossier_id>", views.show, GET),
     ("/<int:dossier_id>/modifier", views.edit, BOTH),
     ("/<int:dossier_id>/actions/<name>", views.act, POST),
+    ("/<int:dossier_id>/lecture", reading_views.reading, GET),
+    ("/<int:dossier_id>/dossier-complet.pdf", reading_views.complete_pdf, GET),
     ("/<int:dossier_id>/accuses/<int:receipt_id>.pdf", views.receipt_pdf, GET),
     ("/<int:dossier_id>/journal/<int:sequence>/fichier", views.record_file, GET),
     ("/<int:dossier_id>/pieces", attachment_views.upload, POST),

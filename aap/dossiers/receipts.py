@@ -56,11 +56,21 @@ def next_reference(year: int) -> str:
     raise RuntimeError("no reference counter")
 
 
+def organisation_details(organisation) -> dict:
+    """The rest of the organisation's identity as it stood, so that a receipt shows it as submitted."""
+    return {"legal_form": organisation.legal_form, "address": organisation.address,
+            "commune_insee": organisation.commune_insee, "in_qpv": organisation.in_qpv,
+            "creation_date": organisation.creation_date.isoformat() if organisation.creation_date else None,
+            "paid_staff_fte": str(organisation.paid_staff_fte) if organisation.paid_staff_fte is not None else None,
+            "volunteers": organisation.volunteers}
+
+
 def submitted_content(dossier) -> dict:
     organisation = dossier.organisation
     return {
         "reference": dossier.reference, "call": str(dossier.call), "organisation": organisation.name,
-        "siret": organisation.siret, "rna": organisation.rna, "title": dossier.title, "summary": dossier.summary,
+        "siret": organisation.siret, "rna": organisation.rna,
+        "organisation_details": organisation_details(organisation), "title": dossier.title, "summary": dossier.summary,
         "requested_amount": str(dossier.requested_amount) if dossier.requested_amount is not None else None,
         "strand": dossier.strand.name if dossier.strand else None,
         "attachments": [{"kind": a.kind, "name": a.file_name, "size": a.file_size, "sha256": a.file_sha256}

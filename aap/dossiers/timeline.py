@@ -30,7 +30,8 @@ class Entry:
 
 def timeline(dossier, viewer) -> list[Entry]:
     workflow = workflow_of(dossier)
-    staff_view = access(viewer, dossier).staff_view
+    rights = access(viewer, dossier)
+    staff_view = rights.staff_view
     query = db.select(AuditRecord).where(AuditRecord.dossier_id == dossier.id).order_by(AuditRecord.sequence.desc())
     if not staff_view:
         query = query.where(AuditRecord.holder_visible.is_(True))
@@ -38,18 +39,21 @@ def timeline(dossier, viewer) -> list[Entry]:
     for record in db.session.execute(query).scalars():
         transition = workflow.transitions.get(record.transition)
         label = transition.label if transition else str(SPECIAL.get(record.transition, record.transition))
-        entries.append(Entry(record.sequence, record.at, label, _actor(record, dossier, staff_view),
+        entries.append(Entry(record.sequence, record.at, label, _actor(record, dossier, rights),
                              workflow.state_label(record.from_state) if record.from_state else None,
                              workflow.state_label(record.to_state), record.comment, record.payload.get("amount"),
                              record.payload.get("file"), not record.holder_visible))
     return entries
 
 
-def _actor(record, dossier, staff_view: bool) -> str:
+def _actor(record, dossier, rights) -> str:
+    """Who acted, as this reader may know it: a blind reviewer never reads the name of a holder."""
     if record.actor_id is None:
         return _("Traitement automatique")
     if record.actor is None:
-        return record.actor_label
-    if staff_view or dossier.organisation.is_member(record.actor):
+        return _("Masqué pour la relecture") if rights.identity_hidden else record.actor_label
+    if rights.staff_view:
         return record.actor.display_name
+    if dossier.organisation.is_member(record.actor):
+        return _("La structure porteuse") if rights.identity_hidden else record.actor.display_name
     return _("L'équipe de la collectivité")

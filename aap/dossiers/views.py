@@ -11,7 +11,8 @@ from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.signals import dossier_panels_wanted
 from aap.core.storage import StoredFile, download_response, receive
 from aap.dossiers import operations as dossier_operations
-from aap.dossiers.access import access
+from aap.dossiers import reading
+from aap.dossiers.access import access, piece_withheld
 from aap.dossiers.forms import MessageForm, TransitionForm, dossier_form
 from aap.dossiers.models import Dossier
 from aap.dossiers.panels import DossierPanel
@@ -62,7 +63,8 @@ def render_dossier(dossier, forms=None, status=200, message_form=None):
                            receipts=receipts_of(dossier), messages=thread_of(dossier) if rights.thread else None,
                            message_form=message_form or MessageForm(prefix="message"),
                            entries=timeline(dossier, current_user), diagram=render_svg(workflow, dossier.state),
-                           access=rights, panels=panels_of(dossier, rights)), status
+                           access=rights, panels=panels_of(dossier, rights),
+                           withheld=lambda kind: piece_withheld(current_user, dossier, kind)), status
 
 
 @allow(signed_in)
@@ -139,7 +141,11 @@ def _act(dossier, name: str, form):
 @allow(signed_in)
 def receipt_pdf(dossier_id, receipt_id):
     receipt = get_or_404(Receipt, receipt_id, dossier_id=dossier_id)
-    return pdf_response("dossiers/receipt_pdf.html", f"accuse-{receipt.reference}.pdf", receipt=receipt)
+    dossier = receipt.dossier  # the content as it was submitted, under the reader's blind rule
+    withheld = lambda kind: piece_withheld(current_user, dossier, kind)  # noqa: E731
+    content = reading.build(reading.receipt_source(receipt), access(current_user, dossier).identity_hidden, withheld)
+    return pdf_response("dossiers/receipt_pdf.html", f"accuse-{receipt.reference}.pdf", receipt=receipt,
+                        reading=content)
 
 
 @allow(signed_in)

@@ -8,7 +8,7 @@ from aap.core.yamlsafe import SafeLoader, problem_of
 
 TYPES = ("text", "long_text", "number", "money", "date", "choice", "multi_choice", "yes_no", "commune", "file",
          "budget")
-FIELD_KEYS = {"key", "type", "label", "help", "required", "choices", "show_if", "must_be"}
+FIELD_KEYS = {"key", "type", "label", "help", "required", "choices", "show_if", "must_be", "identifying"}
 SECTION_KEYS = {"key", "title", "help", "fields"}
 DEFAULT = Path(__file__).resolve().parent.parent / "data" / "cerfa-12156.yaml"
 
@@ -31,6 +31,8 @@ class Field:
     show_if: dict | None = None
     #: the only acceptable answer (a declaration to accept)
     must_be: str | None = None
+    #: the answer could name the holder (a person, a phone, an address, an identifier): hidden from blind reviewers
+    identifying: bool = False
 
     def applies(self, answers: dict) -> bool:
         if not self.show_if:
@@ -93,9 +95,12 @@ def _field(raw, section: str, seen: set, problems: list) -> Field | None:
         problems.append(f"{where} : « show_if » doit nommer un champ placé avant lui")
     if raw.get("must_be") is not None and kind != "yes_no":
         problems.append(f"{where} : « must_be » ne vaut que pour un champ oui/non")
+    if not isinstance(raw.get("identifying", False), bool):
+        problems.append(f"{where} : « identifying » vaut true ou false")
     seen.add(key)
     return Field(key, kind, raw["label"], raw.get("help", ""), bool(raw.get("required")),
-                 tuple(choices) if isinstance(choices, list) else choices, show_if, raw.get("must_be"))
+                 tuple(choices) if isinstance(choices, list) else choices, show_if, raw.get("must_be"),
+                 raw.get("identifying") is True)
 
 
 def default_source() -> str:

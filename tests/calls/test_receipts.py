@@ -71,8 +71,10 @@ def test_the_pdf_source_escapes_what_the_holder_typed(app, session):
     call, holder, organisation = setup()
     dossier = submitted(call, holder, organisation, title='<img src="http://evil.example/x.png">')
     [receipt] = receipts_of(dossier)
+    from aap.dossiers.reading import build, receipt_source
+
     with app.test_request_context():
-        html = render_template("dossiers/receipt_pdf.html", receipt=receipt)
+        html = render_template("dossiers/receipt_pdf.html", receipt=receipt, reading=build(receipt_source(receipt), False))
     assert "<img" not in html and "&lt;img" in html
 
 

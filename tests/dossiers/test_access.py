@@ -96,6 +96,10 @@ def test_each_kind_of_person_sees_what_they_should(session):
     }
     for name, ids in expected.items():
         assert {d.id for d in dossiers if access(people[name], d).view} == ids, name
+        for dossier in dossiers:  # the answers are read once submitted; a draft is read in its edit form
+            rights = access(people[name], dossier)
+            assert rights.read_answers == (rights.view and dossier.reference is not None), (name, dossier.id)
+            assert rights.allows("read_answers") == rights.read_answers
     assert expected["reviewer"] and of_call(world["call"]) - expected["reviewer"], "the population tries both sides"
     reviewer = people["reviewer"]
     for dossier in dossiers:

@@ -96,7 +96,7 @@ def test_editing_the_form_never_changes_a_started_dossier(draft, client, login_a
     save(client, draft)
     call = draft.call
     shorter = default_source().replace("      - {key: contact_phone, type: text, label: Téléphone de la personne "
-                                       "chargée du dossier}\n", "")
+                                       "chargée du dossier, identifying: true}\n", "")
     assert shorter != default_source()
     save_form(call, shorter)
     db.session.commit()
@@ -113,11 +113,20 @@ def test_editing_the_form_never_changes_a_started_dossier(draft, client, login_a
     ("sections:\n  - {key: a, title: A, fields: [{key: x, label: X, show_if: {field: y, equals: oui}}]}",
      "« show_if » doit nommer un champ placé avant lui"),
     ("sections:\n  - {key: a, title: A, fields: [{key: x, label: X, type: choice}]}", "« choices » est obligatoire"),
+    ("sections:\n  - {key: a, title: A, fields: [{key: x, label: X, identifying: oui}]}",
+     "« identifying » vaut true ou false"),
     ("sections: [unclosed", "YAML illisible"),
 ])
 def test_a_broken_form_definition_is_refused(source, message):
     with pytest.raises(DefinitionError, match=message):
         parse_source(source)
+
+
+def test_the_cerfa_marks_the_answers_that_could_name_the_holder():
+    fields = {question.key: question for question in parse_source(default_source()).fields()}
+    assert {key for key, question in fields.items() if question.identifying} == {
+        "representative_name", "contact_name", "contact_email", "contact_phone"}
+    assert parse_source("sections:\n  - {key: a, title: A, fields: [{key: x, label: X}]}").fields()[0].identifying is False
 
 
 def test_budget_rules_on_their_own():
@@ -147,8 +156,8 @@ def test_a_file_question_is_answered_in_the_attachments_section(session, client)
 
     call = factories.make_open_call()
     source = default_source().replace(
-        "      - {key: contact_phone, type: text, label: Téléphone de la personne chargée du dossier}\n",
-        "      - {key: contact_phone, type: text, label: Téléphone de la personne chargée du dossier}\n"
+        "      - {key: contact_phone, type: text, label: Téléphone de la personne chargée du dossier, identifying: true}\n",
+        "      - {key: contact_phone, type: text, label: Téléphone de la personne chargée du dossier, identifying: true}\n"
         "      - {key: rib, type: file, label: Relevé d'identité bancaire, required: true}\n")
     save_form(call, source)
     db.session.commit()
