@@ -9,6 +9,7 @@ from aap.calls.domain import DOMAIN as CALLS
 from aap.core.domain import DOMAIN as CORE
 from aap.core.periodic import register_sweep
 from aap.dossiers.domain import DOMAIN as DOSSIERS
+from aap.instruction.domain import DOMAIN as INSTRUCTION
 from aap.mail.domain import DOMAIN as MAIL
 from aap.notifications.domain import DOMAIN as NOTIFICATIONS
 from aap.notifications.reminders import register_kinds
@@ -18,7 +19,7 @@ from aap.workflow import registry
 from aap.workflow.domain import DOMAIN as WORKFLOW
 from aap.workflow.subject import register_subject
 
-DOMAINS = (CORE, MAIL, AUTH, NOTIFICATIONS, ORGANISATIONS, WORKFLOW, CALLS, DOSSIERS, REVIEW, BULK, ADMIN)
+DOMAINS = (CORE, MAIL, AUTH, NOTIFICATIONS, ORGANISATIONS, WORKFLOW, CALLS, DOSSIERS, INSTRUCTION, REVIEW, BULK, ADMIN)
 
 
 def register_parts(domains=DOMAINS) -> None:

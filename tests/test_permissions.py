@@ -58,6 +58,11 @@ def thread(outcome) -> dict:
     return {**submitted_view(outcome), "reviewer": 404, "committee": 404, "funder": 404}
 
 
+def staff_side(outcome) -> dict:
+    """What the staff reads of a submitted dossier (internal notes, checklist): the holders get 404, as the reviewer."""
+    return {**submitted_view(outcome), "holder": 404, "reviewer": 404}
+
+
 def draft_holder_only(outcome) -> dict:
     """A draft belongs to its organisation until it is submitted."""
     return {**signed_in(404), "holder": outcome}
@@ -135,6 +140,12 @@ MATRIX = {
     "dossiers.message_file": ("GET", "/dossiers/{dossier}/messages/{message}/fichier", draft_holder_only(200)),
     "dossiers.record_file": ("GET", "/dossiers/{dossier}/journal/2/fichier", draft_holder_only(200)),
     "dossiers.edit": ("GET", "/dossiers/{dossier}/modifier", draft_holder_only(200)),
+    # the instruction's side: holders and reviewers do not learn it exists; only the instructors tick
+    "instruction.save_checklist": ("POST", "/dossiers/{submitted}/recevabilite",
+                                   {**staff_side(403), "instructor": to("/dossiers/{submitted}#eligibility-title"),
+                                    "admin": to("/dossiers/{submitted}#eligibility-title")}),
+    "instruction.save_checklist#draft": ("POST", "/dossiers/{dossier}/recevabilite", signed_in(404)),
+    "instruction.add_note": ("POST", "/dossiers/{submitted}/notes-internes", staff_side(400)),
     "calls.index": ("GET", "/admin/appels", admin_only(200)),
     "calls.create": ("GET", "/admin/appels/nouveau", admin_only(200)),
     "calls.edit": ("GET", "/admin/appels/{call}/modifier", admin_only(200)),

@@ -12,6 +12,9 @@ from aap.organisations.communes import current_communes
 from aap.organisations.forms import LEGAL_FORM_LABELS
 
 POSITIVE = _l("Saisissez un montant positif.")
+MAX_CHECKLIST_ITEMS = 30
+#: an item is stored as its text, in the call and on each tick (aap.instruction)
+MAX_CHECKLIST_ITEM = 200
 
 
 def money_field(label, description=None):
@@ -67,6 +70,10 @@ class CallForm(Form):
     required_attachments = TextAreaField(_l("Pièces jointes obligatoires"), render_kw={"rows": 4},
                                          description=_l("Une pièce par ligne, par exemple « Statuts signés »."),
                                          validators=[Optional(), Length(max=3000)])
+    eligibility_checklist = TextAreaField(
+        _l("Points de recevabilité"), render_kw={"rows": 6}, validators=[Optional(), Length(max=6000)],
+        description=_l("Un point par ligne : l'instructeur·rice les coche tous avant de déclarer un dossier "
+                       "recevable ; ceux qui restent décochés motivent une irrecevabilité."))
     strands = FieldList(FormField(StrandForm), min_entries=1, max_entries=12)
 
     def __init__(self, *args, workflows=(), **kwargs):
@@ -88,6 +95,15 @@ class CallForm(Form):
     def validate_max_age_years(self, field):
         if field.data is not None and self.min_age_years.data is not None and field.data < self.min_age_years.data:
             raise ValidationError(_l("L'ancienneté maximale ne peut pas être inférieure à la minimale."))
+
+    def validate_eligibility_checklist(self, field):
+        items = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
+        if len(items) > MAX_CHECKLIST_ITEMS:
+            raise ValidationError(_l("Gardez au plus %(n)d points de recevabilité.", n=MAX_CHECKLIST_ITEMS))
+        if any(len(item) > MAX_CHECKLIST_ITEM for item in items):
+            raise ValidationError(_l("Un point de recevabilité dépasse %(n)d caractères.", n=MAX_CHECKLIST_ITEM))
+        if len({item.casefold() for item in items}) != len(items):
+            raise ValidationError(_l("Un point de recevabilité est écrit deux fois."))
 
     def validate_strands(self, field):
         envelopes = [entry.form.envelope.data for entry in field.entries

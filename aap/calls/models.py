@@ -44,6 +44,8 @@ class Call(TimestampMixin, db.Model):
     max_age_years: Mapped[int | None]
     #: attachments every dossier must carry: [{"key": "statuts", "label": "Statuts signés"}]
     required_attachments: Mapped[list] = mapped_column(JSON, default=list)
+    #: the points an instructor ticks before declaring a dossier eligible (recevabilité), in order
+    eligibility_checklist: Mapped[list] = mapped_column(JSON, default=list)
 
     #: review: reviews asked per dossier, from how many stakeholder groups, due how many days after assignment
     reviews_per_dossier: Mapped[int] = mapped_column(default=3)

@@ -34,6 +34,15 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+#: what a new call asks its instructors to check before declaring a dossier eligible; each call edits its own
+DEFAULT_CHECKLIST = (
+    "La structure relève de l'économie sociale et solidaire",
+    "Le siège ou l'activité est sur le territoire de l'appel",
+    "Les pièces demandées sont fournies et valides",
+    "Le budget prévisionnel est équilibré",
+    "Le projet est conforme à l'objet de l'appel",
+)
+
 CALL_FIELDS = ("title", "year", "edition", "description", "total_envelope", "min_amount", "max_amount",
                "max_share_percent", "eligible_legal_forms", "eligible_communes", "min_age_years", "max_age_years")
 
@@ -47,6 +56,7 @@ def update_call(call: Call, data: dict) -> None:
     call.funders = _lines(data["funders"])
     call.required_attachments = [{"key": attachment_key(label), "label": label}
                                  for label in _lines(data["required_attachments"])]
+    call.eligibility_checklist = _lines(data["eligibility_checklist"])
     call.opens_at = paris_to_utc(data["opens_on"], data["opens_time"])
     closes_at = paris_to_utc(data["closes_on"], data["closes_time"])
     if closes_at != call.closes_at:

@@ -40,12 +40,15 @@ def _call_form(call=None) -> CallForm:
     if call is not None and request.method == "GET":
         form.funders.data = "\n".join(call.funders)
         form.required_attachments.data = "\n".join(item["label"] for item in call.required_attachments)
+        form.eligibility_checklist.data = "\n".join(call.eligibility_checklist)
         for field, moment in (("opens", call.opens_at), ("closes", call.closes_at)):
             if moment:
                 local = moment.astimezone(PARIS)
                 getattr(form, f"{field}_on").data, getattr(form, f"{field}_time").data = local.date(), local.time()
         while len(form.strands.entries) <= len(call.strands):
             form.strands.append_entry()
+    if call is None and request.method == "GET":
+        form.eligibility_checklist.data = "\n".join(call_operations.DEFAULT_CHECKLIST)
     if call is not None and call.workflow_version_id:
         form.workflow_name.render_kw = {"disabled": True}
         form.workflow_name.data = call.workflow_name

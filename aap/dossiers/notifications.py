@@ -2,6 +2,7 @@
 from aap.auth.models import RoleGrant, User
 from aap.core.roles import GLOBAL_ROLES, RECIPIENT_ROLES
 from aap.core.urls import external_url
+from aap.dossiers.deadlines import timeout_outcome
 from aap.extensions import db
 from aap.notifications.events import event_for_template
 from aap.notifications.operations import notify
@@ -33,6 +34,8 @@ def notify_dossier(context, to: str, template: str) -> None:
                organisation=dossier.organisation.name,
                call=str(dossier.call), state=context.workflow.state_label(dossier.state),
                comment=record.comment if record else "",
+               reasons=record.payload.get("reasons", []) if record else [],
+               due_at=dossier.timeout_at, outcome=timeout_outcome(dossier),
                receipt={"reference": receipt.reference, "issued_at": receipt.issued_at,
                         "checksum": receipt.checksum} if receipt else None)
 

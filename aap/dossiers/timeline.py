@@ -26,6 +26,8 @@ class Entry:
     amount: str | None
     file: dict | None
     internal: bool
+    #: the points of eligibility not met, for an ineligibility decision
+    reasons: tuple[str, ...] = ()
 
 
 def timeline(dossier, viewer) -> list[Entry]:
@@ -42,7 +44,8 @@ def timeline(dossier, viewer) -> list[Entry]:
         entries.append(Entry(record.sequence, record.at, label, _actor(record, dossier, rights),
                              workflow.state_label(record.from_state) if record.from_state else None,
                              workflow.state_label(record.to_state), record.comment, record.payload.get("amount"),
-                             record.payload.get("file"), not record.holder_visible))
+                             record.payload.get("file"), not record.holder_visible,
+                             tuple(record.payload.get("reasons", ()))))
     return entries
 
 

@@ -80,4 +80,5 @@ def test_the_thread_is_closed_to_other_organisations_and_to_the_committee(client
     committee = factories.make_user(roles=("committee",), call=dossier.call, totp=True)
     client.login(committee)
     assert post(client, dossier, "Bonjour").status_code == 404
-    assert "Échanges avec l'équipe d'instruction" not in client.get(f"/dossiers/{dossier.id}").page
+    page = client.get(f"/dossiers/{dossier.id}").page
+    assert "Échanges avec l'équipe d'instruction" not in page and "Échanges avec la structure" not in page
