@@ -17,7 +17,7 @@ from aap.auth.totp import new_secret
 from aap.bulk import operations as bulk
 from aap.bulk.models import BulkMessage
 from aap.calls.models import Call, Strand
-from aap.calls.operations import open_call, save_form
+from aap.calls.operations import DEFAULT_CHECKLIST, open_call, save_form
 from aap.core.models import utcnow
 from aap.core.storage import storage
 from aap.demo_history import load_2021_edition, luhn_siret
@@ -25,6 +25,8 @@ from aap.dossiers.attachments import attach
 from aap.dossiers.models import Dossier
 from aap.dossiers.operations import start_dossier
 from aap.extensions import db
+from aap.instruction import checklist
+from aap.instruction.operations import save_ticks
 from aap.organisations.communes import current_communes
 from aap.organisations.models import Membership, Organisation
 from aap.questionnaire.definition import default_source
@@ -102,7 +104,8 @@ def _demo_call() -> Call:
                     eligible_legal_forms=["association", "scic", "scop", "esus"],
                     eligible_communes=[c.insee_code for c in current_communes()],
                     required_attachments=[{"key": "statuts", "label": "Statuts signés"},
-                                          {"key": "budget", "label": "Budget de la structure"}])
+                                          {"key": "budget", "label": "Budget de la structure"}],
+                    eligibility_checklist=list(DEFAULT_CHECKLIST))
         call.strands = [Strand(name=name, position=i, description=text) for i, (name, text) in enumerate(STRANDS)]
         db.session.add(call)
         open_call(call)
@@ -123,15 +126,19 @@ STRANDS = [("Création", "Démarrage d'une activité, création d'emplois attend
            ("Développement", "Nouvelle activité ou changement d'échelle."),
            ("Coopération", "Projet porté par au moins deux structures de l'ESS du territoire.")]
 
+#: a demo step that is no transition: the instructor ticks the first points of the checklist (all by default)
+TICK = "tick_checklist"
 #: (organisation index, title, amount, steps taken by persona)
 DEMO_DOSSIERS = [
     (1, "Jardin partagé des Francs-Moisins", 8000, []),
     (1, "Atelier vélo solidaire", 12000, [("submit", "holder", {}),
                                           ("request_info", "instructor", {"comment": "Merci de joindre le budget "
                                                                                      "prévisionnel détaillé."})]),
-    (2, "Réparer plutôt que jeter", 15000, [("submit", "holder", {})]),
-    (3, "Cantine du monde", 14000, [("submit", "holder", {}), ("declare_eligible", "instructor", {})]),
-    (4, "Fabrique de meubles en réemploi", 15000, [("submit", "holder", {}), ("declare_eligible", "instructor", {}),
+    (2, "Réparer plutôt que jeter", 15000, [("submit", "holder", {}), (TICK, "instructor", {"points": 3})]),
+    (3, "Cantine du monde", 14000, [("submit", "holder", {}), (TICK, "instructor", {}),
+                                    ("declare_eligible", "instructor", {})]),
+    (4, "Fabrique de meubles en réemploi", 15000, [("submit", "holder", {}), (TICK, "instructor", {}),
+                                                    ("declare_eligible", "instructor", {}),
                                                     ("schedule_committee", "instructor", {})]),
 ]
 
@@ -151,7 +158,12 @@ def _demo_dossiers(call: Call, people: dict) -> None:
                 stored = storage().save(BytesIO(_demo_pdf(piece["label"])), f"{piece['key']}.pdf")
                 attach(dossier, piece["key"], stored, holder)
         for name, persona, data in steps:
-            engine.apply_transition(dossier.id, name, holder if persona == "holder" else people[persona], data)
+            actor = holder if persona == "holder" else people[persona]
+            if name == TICK:
+                points = checklist.items_of(dossier)[:data.get("points")]
+                save_ticks(dossier.id, actor, points, checklist.fingerprint(checklist.ticks_of(dossier)))
+            else:
+                engine.apply_transition(dossier.id, name, actor, data)
 
 
 def _demo_bulk_message(call: Call, admin: User) -> None:
