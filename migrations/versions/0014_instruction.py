@@ -49,25 +49,19 @@ def upgrade():
     with op.batch_alter_table('internal_notes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_internal_notes_dossier_id'), ['dossier_id'], unique=False)
 
-    with op.batch_alter_table('calls', schema=None) as batch_op:
-        # calls made before keep an empty checklist: their admins add the points they check
-        batch_op.add_column(sa.Column('eligibility_checklist', sa.JSON(), nullable=False, server_default='[]'))
-
-    with op.batch_alter_table('dossier_messages', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind', sa.String(length=20), nullable=False, server_default='message'))
-        batch_op.add_column(sa.Column('due_at', aap.core.models.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('outcome_label', sa.String(length=200), nullable=True))
-
+    # plain ALTER TABLE … ADD COLUMN: rebuilding `calls` on SQLite would trip the foreign keys pointing at it;
+    # calls made before keep an empty checklist, their admins add the points they check
+    op.add_column('calls', sa.Column('eligibility_checklist', sa.JSON(), nullable=False, server_default='[]'))
+    op.add_column('dossier_messages', sa.Column('kind', sa.String(length=20), nullable=False,
+                                                server_default='message'))
+    op.add_column('dossier_messages', sa.Column('due_at', aap.core.models.UTCDateTime(timezone=True), nullable=True))
+    op.add_column('dossier_messages', sa.Column('outcome_label', sa.String(length=200), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('dossier_messages', schema=None) as batch_op:
-        batch_op.drop_column('outcome_label')
-        batch_op.drop_column('due_at')
-        batch_op.drop_column('kind')
-
-    with op.batch_alter_table('calls', schema=None) as batch_op:
-        batch_op.drop_column('eligibility_checklist')
+    for column in ('outcome_label', 'due_at', 'kind'):
+        op.drop_column('dossier_messages', column)  # ALTER TABLE … DROP COLUMN, for the same reason as above
+    op.drop_column('calls', 'eligibility_checklist')
 
     with op.batch_alter_table('internal_notes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_internal_notes_dossier_id'))
