@@ -3,6 +3,7 @@ from flask import Flask
 
 from aap.core.domains import Domain
 from aap.review import (
+    instruction_views,
     models,  # noqa: F401  (the review's tables belong to the app's metadata)
     ranking_views,
 )
@@ -13,4 +14,4 @@ def _setup(app: Flask) -> None:
     app.jinja_env.filters.update(score=shown)
 
 
-DOMAIN = Domain("review", blueprints=(ranking_views.bp,), setup=_setup)
+DOMAIN = Domain("review", blueprints=(ranking_views.bp, instruction_views.bp), setup=_setup)

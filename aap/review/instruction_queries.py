@@ -1,0 +1,212 @@
+"""The instructor's list of a call's dossiers: one statement for the rows, aggregates by GROUP BY, never per row."""
+from dataclasses import dataclass, field
+from decimal import Decimal
+from math import ceil
+
+from sqlalchemy import and_, case, func, literal, or_, select
+
+from aap.auth.models import User
+from aap.calls.models import Call, Strand
+from aap.calls.queries import NEWEST_FIRST
+from aap.core.text import contains_pattern, sort_key
+from aap.dossiers.access import visible_condition
+from aap.dossiers.models import Dossier
+from aap.dossiers.reviewers import DECLINED, Assignment, Conflict
+from aap.extensions import db
+from aap.organisations.communes import all_communes
+from aap.organisations.models import Membership, Organisation
+from aap.review.aggregates import DIVERGENCE_GAP
+from aap.review.models import SUBMITTED, PoolMember, Review
+from aap.workflow.engine import workflow_of_version
+from aap.workflow.models import WorkflowVersion
+
+PER_PAGE = 50
+#: a gap shown as DIVERGENCE_GAP once rounded to two decimals counts, as aap.review.aggregates.divergence says
+_SHOWN_GAP = DIVERGENCE_GAP - Decimal("0.005")
+
+
+def _review_stats():
+    scored = func.count(Review.weighted_score)
+    return (select(Review.dossier_id, func.count(Review.id).label("submitted"),
+                   func.avg(Review.weighted_score).label("mean"), scored.label("scored"),
+                   (func.max(Review.weighted_score) - func.min(Review.weighted_score)).label("gap"))
+            .where(Review.state == SUBMITTED).group_by(Review.dossier_id).subquery("review_stats"))
+
+
+def _count_by_dossier(model, name, *conditions):
+    return (select(model.dossier_id, func.count(model.id).label(name)).where(*conditions)
+            .group_by(model.dossier_id).subquery(f"{name}_stats"))
+
+
+def _columns():
+    """The list's columns as SQL expressions, named; the sorts and the filters use the same ones."""
+    reviews = _review_stats()
+    assigned = _count_by_dossier(Assignment, "assigned", Assignment.state != DECLINED)
+    conflicts = _count_by_dossier(Conflict, "conflicts")
+    divergent = case((and_(reviews.c.scored >= 2, reviews.c.gap >= _SHOWN_GAP), 1), else_=0)
+    columns = {
+        "id": Dossier.id, "reference": Dossier.reference, "title": Dossier.title, "organisation": Organisation.name,
+        "commune_insee": Organisation.commune_insee, "strand": Strand.name, "amount": Dossier.requested_amount,
+        "state": Dossier.state, "workflow_version_id": Dossier.workflow_version_id,
+        "submitted": func.coalesce(reviews.c.submitted, 0), "assigned": func.coalesce(assigned.c.assigned, 0),
+        "score": reviews.c.mean, "divergent": divergent, "conflicts": func.coalesce(conflicts.c.conflicts, 0),
+    }
+    joins = [(Organisation, Organisation.id == Dossier.organisation_id),
+             (reviews, reviews.c.dossier_id == Dossier.id), (assigned, assigned.c.dossier_id == Dossier.id),
+             (conflicts, conflicts.c.dossier_id == Dossier.id)]
+    return columns, joins
+
+
+def _position(expression, names: list[str]):
+    """Sorts codes in the order of `names` (a commune by its name, a state along the cycle); others after."""
+    if not names:
+        return literal(0)
+    return case({name: index for index, name in enumerate(names)}, value=expression, else_=len(names))
+
+
+@dataclass
+class ListFilters:
+    """What the list is filtered on, already checked; `problems` says, in French, what was set aside."""
+
+    state: str = ""
+    strand_id: int | None = None
+    commune: str = ""
+    score_min: Decimal | None = None
+    score_max: Decimal | None = None
+    reviewer_id: int | None = None
+    conflicts: str = ""
+    divergent: bool = False
+    search: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RowsPage:
+    items: list
+    total: int
+    page: int
+    pages: int
+    #: the page the address asked for, beyond the last one when `page` had to be brought back
+    asked: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _filtered(user, call: Call, filters: ListFilters, columns, joins):
+    query = select(*(expression.label(name) for name, expression in columns.items())).select_from(Dossier)
+    for target, on in joins:
+        query = query.join(target, on) if target is Organisation else query.outerjoin(target, on)
+    query = query.outerjoin(Strand, Strand.id == Dossier.strand_id).where(
+        visible_condition(user, Dossier), Dossier.call_id == call.id, Dossier.reference.is_not(None))
+    return query.where(*_conditions(filters, columns))
+
+
+def _conditions(filters: ListFilters, columns) -> list:
+    conditions = []
+    if filters.state:
+        conditions.append(Dossier.state == filters.state)
+    if filters.strand_id:
+        conditions.append(Dossier.strand_id == filters.strand_id)
+    if filters.commune:
+        conditions.append(Organisation.commune_insee == filters.commune)
+    if filters.score_min is not None:  # against the mean as shown, rounded to two decimals
+        conditions.append(columns["score"] >= filters.score_min - Decimal("0.005"))
+    if filters.score_max is not None:
+        conditions.append(columns["score"] < filters.score_max + Decimal("0.005"))
+    if filters.reviewer_id:
+        conditions.append(Dossier.id.in_(select(Assignment.dossier_id).where(
+            Assignment.user_id == filters.reviewer_id, Assignment.state != DECLINED)))
+    if filters.conflicts:
+        conditions.append(columns["conflicts"] > 0 if filters.conflicts == "avec" else columns["conflicts"] == 0)
+    if filters.divergent:
+        conditions.append(columns["divergent"] == 1)
+    if filters.search:
+        pattern = contains_pattern(filters.search)
+        conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in
+                                (Dossier.reference, Dossier.title, Organisation.name))))
+    return conditions
+
+
+def sort_expressions(call: Call, versions: dict) -> dict:
+    """The sort keys offered, by the name the address carries."""
+    columns, _joins = _columns()
+    communes = sorted(all_communes().values(), key=lambda commune: sort_key(commune.name))
+    pinned = versions.get(call.workflow_version_id)
+    cycle = [state.name for state in workflow_of_version(pinned).ordered_states()] if pinned else []
+    return {"reference": columns["reference"], "title": func.lower(columns["title"]),
+            "organisation": func.lower(columns["organisation"]), "strand": func.lower(columns["strand"]),
+            "commune": _position(Organisation.commune_insee, [commune.insee_code for commune in communes]),
+            "amount": columns["amount"], "state": _position(Dossier.state, cycle), "reviews": columns["submitted"],
+            "score": columns["score"], "divergent": columns["divergent"], "conflicts": columns["conflicts"]}
+
+
+def dossier_rows(user, call: Call, filters: ListFilters, versions: dict, sort: str, descending: bool,
+                 page: int) -> RowsPage:
+    """A page of the call's submitted dossiers the person may see: one count, then one statement for the rows."""
+    columns, joins = _columns()
+    query = _filtered(user, call, filters, columns, joins)
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    pages = max(1, ceil(total / PER_PAGE))
+    asked, page = page, min(page, pages)
+    key = sort_expressions(call, versions)[sort]
+    order = (key.desc() if descending else key.asc()).nulls_last()
+    rows = db.session.execute(query.order_by(order, Dossier.id.desc() if descending else Dossier.id)
+                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return RowsPage(items=rows, total=total, page=page, pages=pages, asked=asked)
+
+
+def workflow_versions_of(call: Call) -> dict[int, WorkflowVersion]:
+    """The call's pinned version and every version its dossiers follow, in one query."""
+    query = select(WorkflowVersion).where(or_(
+        WorkflowVersion.id == call.workflow_version_id,
+        WorkflowVersion.id.in_(select(Dossier.workflow_version_id).where(Dossier.call_id == call.id).distinct())))
+    return {version.id: version for version in db.session.execute(query).scalars()}
+
+
+def reviewer_choices(call: Call) -> list[tuple[int, str]]:
+    """The call's pool members and anyone assigned one of its dossiers, by name."""
+    assigned = select(Assignment.user_id).join(Dossier, Dossier.id == Assignment.dossier_id).where(
+        Dossier.call_id == call.id)
+    pooled = select(PoolMember.user_id).where(PoolMember.call_id == call.id)
+    users = db.session.execute(select(User.id, User.full_name, User.email).where(
+        or_(User.id.in_(assigned), User.id.in_(pooled)))).all()
+    return sorted(((user.id, user.full_name or user.email) for user in users), key=lambda item: sort_key(item[1]))
+
+
+def private_draft_count_in(user, call: Call) -> int:
+    """Drafts of this call not yet submitted (never shown to staff, only counted), the person's own aside."""
+    return db.session.execute(select(func.count(Dossier.id)).where(
+        Dossier.call_id == call.id, Dossier.reference.is_(None), Dossier.organisation_id.not_in(
+            select(Membership.organisation_id).where(Membership.user_id == user.id)))).scalar_one()
+
+
+def instructed_calls(user) -> list[tuple[Call, int, int, int]]:
+    """Each call with its submitted dossiers, those still short of reviews and those reviewed, in two queries."""
+    calls = db.session.execute(select(Call).order_by(*NEWEST_FIRST)).scalars().all()
+    reviews = _review_stats()
+    reviewed = case((func.coalesce(reviews.c.submitted, 0) >= Call.reviews_per_dossier, 1), else_=0)
+    counts = db.session.execute(
+        select(Dossier.call_id, func.count(Dossier.id), func.coalesce(func.sum(reviewed), 0))
+        .join(Call, Call.id == Dossier.call_id).outerjoin(reviews, reviews.c.dossier_id == Dossier.id)
+        .where(visible_condition(user, Dossier), Dossier.reference.is_not(None)).group_by(Dossier.call_id)).all()
+    by_call = {call_id: (submitted, int(done)) for call_id, submitted, done in counts}
+    return [(call, *_three(by_call.get(call.id, (0, 0)))) for call in calls]
+
+
+def _three(counts: tuple[int, int]) -> tuple[int, int, int]:
+    submitted, done = counts
+    return submitted, submitted - done, done
