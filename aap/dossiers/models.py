@@ -3,7 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import TimestampMixin, UTCDateTime
@@ -14,6 +14,10 @@ from aap.questionnaire.completeness import missing_answers
 
 class Dossier(TimestampMixin, db.Model):
     __tablename__ = "dossiers"
+    #: a call's list of dossiers sorts on these within the call
+    __table_args__ = (Index("ix_dossiers_call_id_reference", "call_id", "reference"),
+                      Index("ix_dossiers_call_id_title", "call_id", "title"),
+                      Index("ix_dossiers_call_id_requested_amount", "call_id", "requested_amount"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)

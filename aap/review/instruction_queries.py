@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from math import ceil
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import case, func, literal, or_, select
 
 from aap.auth.models import User
 from aap.calls.models import Call, Strand
@@ -25,36 +25,30 @@ PER_PAGE = 50
 _SHOWN_GAP = DIVERGENCE_GAP - Decimal("0.005")
 
 
-def _review_stats():
-    scored = func.count(Review.weighted_score)
-    return (select(Review.dossier_id, func.count(Review.id).label("submitted"),
-                   func.avg(Review.weighted_score).label("mean"), scored.label("scored"),
-                   (func.max(Review.weighted_score) - func.min(Review.weighted_score)).label("gap"))
-            .where(Review.state == SUBMITTED).group_by(Review.dossier_id).subquery("review_stats"))
+def _per_dossier(aggregate, model, *conditions):
+    """An aggregate of this dossier's rows, as a correlated subquery: only the rows a page keeps are looked up."""
+    return select(aggregate).where(model.dossier_id == Dossier.id, *conditions).correlate(Dossier).scalar_subquery()
 
 
-def _count_by_dossier(model, name, *conditions):
-    return (select(model.dossier_id, func.count(model.id).label(name)).where(*conditions)
-            .group_by(model.dossier_id).subquery(f"{name}_stats"))
+def submitted_count():
+    return _per_dossier(func.count(Review.id), Review, Review.state == SUBMITTED)
 
 
 def _columns():
     """The list's columns as SQL expressions, named; the sorts and the filters use the same ones."""
-    reviews = _review_stats()
-    assigned = _count_by_dossier(Assignment, "assigned", Assignment.state != DECLINED)
-    conflicts = _count_by_dossier(Conflict, "conflicts")
-    divergent = case((and_(reviews.c.scored >= 2, reviews.c.gap >= _SHOWN_GAP), 1), else_=0)
-    columns = {
+    scored = (Review, Review.state == SUBMITTED, Review.weighted_score.is_not(None))
+    gap = _per_dossier(case((func.count(Review.weighted_score) >= 2,
+                             func.max(Review.weighted_score) - func.min(Review.weighted_score))), *scored)
+    return {
         "id": Dossier.id, "reference": Dossier.reference, "title": Dossier.title, "organisation": Organisation.name,
         "commune_insee": Organisation.commune_insee, "strand": Strand.name, "amount": Dossier.requested_amount,
         "state": Dossier.state, "workflow_version_id": Dossier.workflow_version_id,
-        "submitted": func.coalesce(reviews.c.submitted, 0), "assigned": func.coalesce(assigned.c.assigned, 0),
-        "score": reviews.c.mean, "divergent": divergent, "conflicts": func.coalesce(conflicts.c.conflicts, 0),
+        "submitted": submitted_count(),
+        "assigned": _per_dossier(func.count(Assignment.id), Assignment, Assignment.state != DECLINED),
+        "score": _per_dossier(func.avg(Review.weighted_score), *scored),
+        "divergent": case((gap >= _SHOWN_GAP, 1), else_=0),
+        "conflicts": _per_dossier(func.count(Conflict.id), Conflict),
     }
-    joins = [(Organisation, Organisation.id == Dossier.organisation_id),
-             (reviews, reviews.c.dossier_id == Dossier.id), (assigned, assigned.c.dossier_id == Dossier.id),
-             (conflicts, conflicts.c.dossier_id == Dossier.id)]
-    return columns, joins
 
 
 def _position(expression, names: list[str]):
@@ -106,12 +100,9 @@ class RowsPage:
         return self.page + 1
 
 
-def _filtered(user, call: Call, filters: ListFilters, columns, joins):
-    query = select(*(expression.label(name) for name, expression in columns.items())).select_from(Dossier)
-    for target, on in joins:
-        query = query.join(target, on) if target is Organisation else query.outerjoin(target, on)
-    query = query.outerjoin(Strand, Strand.id == Dossier.strand_id).where(
-        visible_condition(user, Dossier), Dossier.call_id == call.id, Dossier.reference.is_not(None))
+def _filtered(user, call: Call, filters: ListFilters, columns, selected):
+    query = select(*selected).select_from(Dossier).join(Organisation, Organisation.id == Dossier.organisation_id)
+    query = query.where(visible_condition(user, Dossier), Dossier.call_id == call.id, Dossier.reference.is_not(None))
     return query.where(*_conditions(filters, columns))
 
 
@@ -143,12 +134,12 @@ def _conditions(filters: ListFilters, columns) -> list:
 
 def sort_expressions(call: Call, versions: dict) -> dict:
     """The sort keys offered, by the name the address carries."""
-    columns, _joins = _columns()
+    columns = _columns()
     communes = sorted(all_communes().values(), key=lambda commune: sort_key(commune.name))
     pinned = versions.get(call.workflow_version_id)
     cycle = [state.name for state in workflow_of_version(pinned).ordered_states()] if pinned else []
-    return {"reference": columns["reference"], "title": func.lower(columns["title"]),
-            "organisation": func.lower(columns["organisation"]), "strand": func.lower(columns["strand"]),
+    return {"reference": columns["reference"], "title": columns["title"],
+            "organisation": columns["organisation"], "strand": columns["strand"],
             "commune": _position(Organisation.commune_insee, [commune.insee_code for commune in communes]),
             "amount": columns["amount"], "state": _position(Dossier.state, cycle), "reviews": columns["submitted"],
             "score": columns["score"], "divergent": columns["divergent"], "conflicts": columns["conflicts"]}
@@ -157,13 +148,15 @@ def sort_expressions(call: Call, versions: dict) -> dict:
 def dossier_rows(user, call: Call, filters: ListFilters, versions: dict, sort: str, descending: bool,
                  page: int) -> RowsPage:
     """A page of the call's submitted dossiers the person may see: one count, then one statement for the rows."""
-    columns, joins = _columns()
-    query = _filtered(user, call, filters, columns, joins)
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    columns = _columns()
+    counted = _filtered(user, call, filters, columns, [func.count(Dossier.id)])
+    total = db.session.execute(counted).scalar_one()
     pages = max(1, ceil(total / PER_PAGE))
     asked, page = page, min(page, pages)
     key = sort_expressions(call, versions)[sort]
     order = (key.desc() if descending else key.asc()).nulls_last()
+    query = _filtered(user, call, filters, columns, [expression.label(name) for name, expression in columns.items()])
+    query = query.outerjoin(Strand, Strand.id == Dossier.strand_id)
     rows = db.session.execute(query.order_by(order, Dossier.id.desc() if descending else Dossier.id)
                               .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return RowsPage(items=rows, total=total, page=page, pages=pages, asked=asked)
@@ -197,11 +190,10 @@ def private_draft_count_in(user, call: Call) -> int:
 def instructed_calls(user) -> list[tuple[Call, int, int, int]]:
     """Each call with its submitted dossiers, those still short of reviews and those reviewed, in two queries."""
     calls = db.session.execute(select(Call).order_by(*NEWEST_FIRST)).scalars().all()
-    reviews = _review_stats()
-    reviewed = case((func.coalesce(reviews.c.submitted, 0) >= Call.reviews_per_dossier, 1), else_=0)
+    reviewed = case((submitted_count() >= Call.reviews_per_dossier, 1), else_=0)
     counts = db.session.execute(
         select(Dossier.call_id, func.count(Dossier.id), func.coalesce(func.sum(reviewed), 0))
-        .join(Call, Call.id == Dossier.call_id).outerjoin(reviews, reviews.c.dossier_id == Dossier.id)
+        .join(Call, Call.id == Dossier.call_id)
         .where(visible_condition(user, Dossier), Dossier.reference.is_not(None)).group_by(Dossier.call_id)).all()
     by_call = {call_id: (submitted, int(done)) for call_id, submitted, done in counts}
     return [(call, *_three(by_call.get(call.id, (0, 0)))) for call in calls]
