@@ -153,13 +153,22 @@ def dossier_rows(user, call: Call, filters: ListFilters, versions: dict, sort: s
     total = db.session.execute(counted).scalar_one()
     pages = max(1, ceil(total / PER_PAGE))
     asked, page = page, min(page, pages)
-    key = sort_expressions(call, versions)[sort]
-    order = (key.desc() if descending else key.asc()).nulls_last()
-    query = _filtered(user, call, filters, columns, [expression.label(name) for name, expression in columns.items()])
-    query = query.outerjoin(Strand, Strand.id == Dossier.strand_id)
-    rows = db.session.execute(query.order_by(order, Dossier.id.desc() if descending else Dossier.id)
-                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    key = sort_expressions(call, versions)[sort].label("sort_key")
+    chosen = _filtered(user, call, filters, columns, [Dossier.id.label("id"), key]).outerjoin(
+        Strand, Strand.id == Dossier.strand_id)
+    chosen = _ordered(chosen, key, Dossier.id, descending).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    chosen = chosen.subquery("page_ids")  # the page's ids first, so that only its rows are aggregated
+    query = (select(*(expression.label(name) for name, expression in columns.items())).select_from(Dossier)
+             .join(chosen, chosen.c.id == Dossier.id).join(Organisation, Organisation.id == Dossier.organisation_id)
+             .outerjoin(Strand, Strand.id == Dossier.strand_id))
+    rows = db.session.execute(_ordered(query, chosen.c.sort_key, Dossier.id, descending)).all()
     return RowsPage(items=rows, total=total, page=page, pages=pages, asked=asked)
+
+
+def _ordered(query, key, tie, descending: bool):
+    """Rows without a value last both ways; ties in creation order, reversed with the sort."""
+    return query.order_by((key.desc() if descending else key.asc()).nulls_last(),
+                          tie.desc() if descending else tie.asc())
 
 
 def workflow_versions_of(call: Call) -> dict[int, WorkflowVersion]:
