@@ -178,9 +178,9 @@ MATRIX = {
     "bulk.show": ("GET", "/admin/messages/{bulk_message}", admin_only(200)),
     "bulk.release": ("POST", "/admin/messages/{bulk_message}/envoyer", admin_only(to("/admin/messages/{bulk_message}"))),
     "bulk.cancel": ("POST", "/admin/messages/{bulk_message}/annuler", admin_only(to("/admin/messages/{bulk_message}"))),
-    "instruction.calls": ("GET", "/instruction", {**admin_only(200), "instructor": 200}),
-    "instruction.dossiers": ("GET", "/instruction/appels/{call}/dossiers", {**admin_only(200), "instructor": 200}),
-    "instruction.dossiers#unknown": ("GET", "/instruction/appels/99999999/dossiers",
+    "instruction_list.calls": ("GET", "/instruction", {**admin_only(200), "instructor": 200}),
+    "instruction_list.dossiers": ("GET", "/instruction/appels/{call}/dossiers", {**admin_only(200), "instructor": 200}),
+    "instruction_list.dossiers#unknown": ("GET", "/instruction/appels/99999999/dossiers",
                                      {**admin_only(404), "instructor": 404}),
 }
 UNGUARDED = {"static"}

@@ -17,7 +17,7 @@ from aap.review.instruction_filters import is_filtered, read_filters
 from aap.review.scoring import shown
 from aap.workflow.engine import workflow_of_version
 
-bp = Blueprint("instruction", __name__, url_prefix="/instruction")
+bp = Blueprint("instruction_list", __name__, url_prefix="/instruction")
 staff = role(ADMIN, INSTRUCTOR)
 SORTS = ("reference", "title", "organisation", "strand", "commune", "amount", "state", "reviews", "score",
          "divergent", "conflicts")
