@@ -1,7 +1,7 @@
 """indexes of the instructor's list of a call's dossiers
 
 Revision ID: 0014_instruction_list
-Revises: 0013_reviews
+Revises: 0014_instruction
 Create Date: 2026-12-01 13:33:36.658909
 
 """
@@ -13,7 +13,7 @@ import aap.core.models
 
 # revision identifiers, used by Alembic.
 revision = '0014_instruction_list'
-down_revision = '0013_reviews'
+down_revision = '0014_instruction'
 branch_labels = None
 depends_on = None
 
