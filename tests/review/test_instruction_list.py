@@ -59,11 +59,11 @@ def small(session):
                                  (low, reviewers[1], "done"), (low, reviewers[2], DECLINED)):
         db.session.add(Assignment(dossier_id=dossier.id, user_id=user.id, state=state))
     db.session.add(Conflict(dossier_id=low.id, user_id=reviewers[2].id, kind="family", declared_at=utcnow()))
-    db.session.add(PoolMember(call_id=call.id, user_id=factories.make_user(full_name="Denise Pool").id,
-                              group="networks"))
+    pooled = factories.make_user(full_name="Denise Pool")
+    db.session.add(PoolMember(call_id=call.id, user_id=pooled.id, group="networks"))
     db.session.commit()
     return {"call": call, "high": high, "low": low, "bare": bare, "reviewers": reviewers, "creation": creation,
-            "other": other}
+            "other": other, "pooled": pooled}
 
 
 def rows_of(response) -> dict[str, str]:
@@ -178,6 +178,13 @@ def test_bad_filter_values_are_set_aside_with_a_message(client, login_as, small,
     response = listing(client, small["call"], **args)
     assert message in response.page
     assert len(rows_of(response)) == 3  # the bad value filters nothing
+
+
+def test_pool_members_without_assignments_are_offered_as_reviewers(client, login_as, small):
+    login_as("instructor")
+    response = listing(client, small["call"], relecteur=small["pooled"].id)
+    assert f'<option value="{small["pooled"].id}" selected>Denise Pool</option>' in response.page
+    assert rows_of(response) == {} and "n'existe pas" not in response.page
 
 
 def test_a_reviewer_of_another_call_is_unknown_here(client, login_as, small):
