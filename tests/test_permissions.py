@@ -178,6 +178,13 @@ MATRIX = {
     "bulk.show": ("GET", "/admin/messages/{bulk_message}", admin_only(200)),
     "bulk.release": ("POST", "/admin/messages/{bulk_message}/envoyer", admin_only(to("/admin/messages/{bulk_message}"))),
     "bulk.cancel": ("POST", "/admin/messages/{bulk_message}/annuler", admin_only(to("/admin/messages/{bulk_message}"))),
+    "reviews.grid": ("GET", "/instruction/appels/{call}/grille", admin_only(200)),
+    # without the confirmation ticked nothing is frozen: the administrator is sent back to the grid page
+    "reviews.freeze": ("POST", "/instruction/appels/{call}/grille/figer",
+                       admin_only(to("/instruction/appels/{call}/grille#freeze-title"))),
+    # only an assigned reviewer writes a review; the others who read the dossier are refused, strangers not told
+    "reviews.form": ("GET", "/relectures/dossiers/{submitted}",
+                     {**submitted_view(403), "reviewer": 200}),
 }
 UNGUARDED = {"static"}
 
