@@ -36,7 +36,8 @@ def review_panel(dossier, user, rights, **ignored) -> DossierPanel | None:
     own = next((review for review in reviews if review.user_id == user.id), None)
     submitted = [review for review in reviews if review.state == SUBMITTED]
     context = {"dossier": dossier, "rights": rights, "own": own, "shown": shown, "plain": plain,
-               "recommendations": {key: label.translated(_) for key, label in aggregates.RECOMMENDATIONS.items()}, "holder_reads": holder_reads,
+               "holder_reads": holder_reads,
+               "recommendations": {key: label.translated(_) for key, label in aggregates.RECOMMENDATIONS.items()},
                "holder_comments": [review.holder_comment for review in submitted if review.holder_comment.strip()]}
     if rights.reviews:
         groups = groups_of(dossier.call_id, (review.user_id for review in submitted))
