@@ -182,6 +182,13 @@ MATRIX = {
     "instruction_list.dossiers": ("GET", "/instruction/appels/{call}/dossiers", {**admin_only(200), "instructor": 200}),
     "instruction_list.dossiers#unknown": ("GET", "/instruction/appels/99999999/dossiers",
                                      {**admin_only(404), "instructor": 404}),
+    "reviews.grid": ("GET", "/instruction/appels/{call}/grille", admin_only(200)),
+    # without the confirmation ticked nothing is frozen: the administrator is sent back to the grid page
+    "reviews.freeze": ("POST", "/instruction/appels/{call}/grille/figer",
+                       admin_only(to("/instruction/appels/{call}/grille#freeze-title"))),
+    # only an assigned reviewer writes a review; the others who read the dossier are refused, strangers not told
+    "reviews.form": ("GET", "/relectures/dossiers/{submitted}",
+                     {**submitted_view(403), "reviewer": 200}),
 }
 UNGUARDED = {"static"}
 

@@ -11,7 +11,8 @@ from aap.workflow.engine import workflow_of
 from aap.workflow.models import AuditRecord
 
 SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvelle version du cycle de traitement"),
-           "support_access": _l("Brouillon ouvert par l'administration pour assistance")}
+           "support_access": _l("Brouillon ouvert par l'administration pour assistance"),
+           "reviews_frozen": _l("Relectures figées pour la séance du comité")}
 
 
 @dataclass(frozen=True)

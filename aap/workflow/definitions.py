@@ -20,6 +20,8 @@ class State:
     final: bool = False
     editable_by: tuple[str, ...] = ()
     timeout: Timeout | None = None
+    #: the holder reads the reviewers' comments meant for them, without their names
+    holder_sees_reviews: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from aap.workflow.definitions import REQUIREMENTS, Effect, State, Timeout, Trans
 from aap.workflow.registry import EFFECTS, GUARDS
 
 TOP_KEYS = {"name", "version", "label", "initial", "roles", "states", "transitions"}
-STATE_KEYS = {"label", "final", "editable_by", "timeout"}
+STATE_KEYS = {"label", "final", "editable_by", "timeout", "holder_sees_reviews"}
 TIMEOUT_KEYS = {"after", "transition"}
 TRANSITION_KEYS = {"name", "label", "from", "to", "roles", "guards", "effects", "requires", "internal"}
 DURATION = re.compile(r"^(\d+)\s*([dhm])$")
@@ -132,8 +132,18 @@ def _states(raw, roles, check: _Checker) -> dict:
         if "timeout" in spec:
             timeout = _timeout(spec["timeout"], located.line_of(spec, "timeout"), name, check)
         states[name] = State(name=name, label=spec.get("label", name), final=bool(spec.get("final", False)),
-                             editable_by=check.names(spec, "editable_by", roles, "rôle inconnu"), timeout=timeout)
+                             editable_by=check.names(spec, "editable_by", roles, "rôle inconnu"), timeout=timeout,
+                             holder_sees_reviews=_flag(spec, "holder_sees_reviews", name, check))
     return states
+
+
+def _flag(spec, key: str, state: str, check: _Checker) -> bool:
+    """A yes/no setting of a state: absent means no."""
+    value = spec.get(key, False)
+    if not isinstance(value, bool):
+        check.error(located.line_of(spec, key), f"« {key} » de l'état « {state} » vaut true ou false")
+        return False
+    return value
 
 
 def _timeout(spec, line: int, state: str, check: _Checker) -> Timeout | None:

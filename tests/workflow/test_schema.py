@@ -83,3 +83,11 @@ def test_the_readme_example_is_a_valid_workflow(tmp_path):
     path.write_text(example, encoding="utf-8")
     workflow = schema.load_file(path)
     assert workflow.states["info_requested"].timeout.transition == "close_without_answer"
+
+
+def test_the_holder_reads_the_reviewers_comments_only_in_the_decided_states():
+    shown = {path.stem: sorted(name for name, state in schema.load_file(path).states.items()
+                               if state.holder_sees_reviews) for path in SHIPPED}
+    assert shown == {"plaine-commune": ["advance_paid", "agreement_signed", "closed", "granted", "refused",
+                                        "report_submitted"],
+                     "deux-temps": ["granted", "refused"], "instruction-conjointe": ["decided"]}
