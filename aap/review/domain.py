@@ -3,10 +3,12 @@ from flask import Flask
 
 from aap.core.domains import Domain
 from aap.review import (
+    assignment_runs,  # noqa: F401  (the review's tables belong to the app's metadata)
     instruction_views,
-    models,  # noqa: F401  (the review's tables belong to the app's metadata)
+    models,  # noqa: F401
     ranking_views,
 )
+from aap.review.assignment_views import bp as assignment_bp
 from aap.review.scoring import shown
 
 
@@ -14,4 +16,4 @@ def _setup(app: Flask) -> None:
     app.jinja_env.filters.update(score=shown)
 
 
-DOMAIN = Domain("review", blueprints=(ranking_views.bp, instruction_views.bp), setup=_setup)
+DOMAIN = Domain("review", blueprints=(ranking_views.bp, instruction_views.bp, assignment_bp), setup=_setup)
