@@ -68,6 +68,13 @@ def draft_holder_only(outcome) -> dict:
     return {**signed_in(404), "holder": outcome}
 
 
+def staff_only(outcome) -> dict:
+    return {**signed_in(403), "admin": outcome, "instructor": outcome}
+
+
+ASSIGNMENT = "/instruction/appels/{call}/affectation"
+
+
 def notification_owner(outcome) -> dict:
     return {**signed_in(404), "holder": outcome}
 
@@ -182,6 +189,13 @@ MATRIX = {
     "instruction_list.dossiers": ("GET", "/instruction/appels/{call}/dossiers", {**admin_only(200), "instructor": 200}),
     "instruction_list.dossiers#unknown": ("GET", "/instruction/appels/99999999/dossiers",
                                      {**admin_only(404), "instructor": 404}),
+    "assignment.page": ("GET", ASSIGNMENT, staff_only(200)),
+    "assignment.run": ("POST", ASSIGNMENT + "/lancer", staff_only(to(ASSIGNMENT))),
+    "assignment.remove_proposed": ("POST", ASSIGNMENT + "/propositions/999999/retirer", staff_only(404)),
+    "assignment.add_proposed": ("POST", ASSIGNMENT + "/propositions/999999/ajouter", staff_only(404)),
+    "assignment.confirm": ("POST", ASSIGNMENT + "/propositions/999999/confirmer", staff_only(404)),
+    "assignment.assign": ("POST", ASSIGNMENT + "/affecter", staff_only(to(ASSIGNMENT))),
+    "assignment.remove_assignment": ("POST", ASSIGNMENT + "/affectations/999999/retirer", staff_only(404)),
 }
 UNGUARDED = {"static"}
 

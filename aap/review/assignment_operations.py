@@ -14,6 +14,7 @@ from aap.notifications.operations import notify
 from aap.review import assignment as solver
 from aap.review.assignment_queries import Inputs, inputs_of, latest_run, under_review_condition
 from aap.review.assignment_runs import DONE, FAILED, PENDING_STATES, QUEUED, AssignmentRun
+from aap.review.assignment_tasks import run_assignment
 from aap.review.models import SUBMITTED, PoolMember, Review
 
 #: a run queued or running for longer than this was lost with its worker: a new one may be asked for
@@ -48,26 +49,8 @@ def request_run(call: Call, user) -> AssignmentRun:
     run = AssignmentRun(call_id=call.id, requested_by_id=user.id, state=QUEUED, proposal={})
     db.session.add(run)
     db.session.flush()
-    from aap.review.assignment_tasks import run_assignment  # the tasks module imports these operations
     enqueue_after_commit(db.session(), run_assignment, run.id)
     return run
-
-
-def encode_text(text) -> dict | None:
-    return None if text is None else {"msgid": text.msgid, "values": dict(text.values)}
-
-
-def encode_result(result: solver.AssignmentResult) -> dict:
-    return {
-        "added": sorted([list(pair) for pair in result.added]),
-        "kept": sorted([list(pair) for pair in result.kept]),
-        "dropped": [{"reviewer": d.reviewer_id, "dossier": d.dossier_id, "reason": encode_text(d.reason)}
-                    for d in result.dropped],
-        "shortfalls": [{"dossier": s.dossier_id, "missing_reviews": s.missing_reviews,
-                        "missing_groups": s.missing_groups, "reasons": [encode_text(r) for r in s.reasons]}
-                       for s in result.shortfalls],
-        "optimal": result.optimal, "balance_note": encode_text(result.balance_note),
-    }
 
 
 def _locked_run(run: AssignmentRun) -> AssignmentRun:

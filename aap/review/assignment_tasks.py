@@ -6,12 +6,29 @@ from sqlalchemy import update
 from aap.core.jobs import job
 from aap.core.models import utcnow
 from aap.extensions import db
+from aap.review import assignment as solver
 from aap.review.assignment import assign
-from aap.review.assignment_operations import encode_result
 from aap.review.assignment_queries import inputs_of
 from aap.review.assignment_runs import DONE, FAILED, QUEUED, RUNNING, AssignmentRun
 
 log = logging.getLogger(__name__)
+
+
+def encode_text(text) -> dict | None:
+    return None if text is None else {"msgid": text.msgid, "values": dict(text.values)}
+
+
+def encode_result(result: solver.AssignmentResult) -> dict:
+    return {
+        "added": sorted([list(pair) for pair in result.added]),
+        "kept": sorted([list(pair) for pair in result.kept]),
+        "dropped": [{"reviewer": d.reviewer_id, "dossier": d.dossier_id, "reason": encode_text(d.reason)}
+                    for d in result.dropped],
+        "shortfalls": [{"dossier": s.dossier_id, "missing_reviews": s.missing_reviews,
+                        "missing_groups": s.missing_groups, "reasons": [encode_text(r) for r in s.reasons]}
+                       for s in result.shortfalls],
+        "optimal": result.optimal, "balance_note": encode_text(result.balance_note),
+    }
 
 
 @job

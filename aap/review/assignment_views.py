@@ -43,8 +43,9 @@ def _checked(form):
 def _pair_form(page_data=None, prefix="") -> PairForm:
     form = PairForm(prefix=prefix)
     if page_data is not None:
-        form.reviewer.choices = [(0, _("— Choisir —"))] + [(m.user_id, m.user.display_name) for m in page_data.pool]
-        form.dossier.choices = [(0, _("— Choisir —"))] + [(d.id, page_data.dossier_label(d)) for d in page_data.dossiers]
+        choose = [(0, _("— Choisir —"))]
+        form.reviewer.choices = choose + [(m.user_id, m.user.display_name) for m in page_data.pool]
+        form.dossier.choices = choose + [(d.id, page_data.dossier_label(d)) for d in page_data.dossiers]
     return form
 
 
@@ -134,7 +135,7 @@ def _chosen_pair(call: Call, prefix: str) -> tuple[int | None, Dossier | None]:
         reviewer, dossier_id = _id(form.reviewer.data), _id(form.dossier.data)
         if reviewer and dossier_id:
             return reviewer, _dossier_of(call, dossier_id)
-    elif form.csrf_token.errors:
+    elif "csrf_token" in form.errors:
         abort(400)
     flash(_("Choisissez un·e relecteur·rice et un dossier dans les listes."), "error")
     return None, None

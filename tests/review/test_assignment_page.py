@@ -9,7 +9,6 @@ from aap.auth.models import User
 from aap.core.models import utcnow
 from aap.dossiers.reviewers import DECLINED, Assignment, Conflict
 from aap.extensions import db
-from aap.mail.models import Mail
 from aap.notifications.models import Notification
 from aap.review import assignment_operations as operations
 from aap.review.assignment_runs import DONE, QUEUED, AssignmentRun
