@@ -93,7 +93,7 @@ def preview(call) -> Preview:
             rows[shortfall["dossier"]].reasons = [translated(reason) for reason in shortfall["reasons"]]
     _count_missing(call, rows, members)
     return Preview(call, run, inputs.dossiers, inputs.pool, list(rows.values()),
-                   _loads(inputs, proposal, members), _dropped(proposal, members, rows),
+                   _loads(inputs, proposal, members), _dropped(proposal, inputs.assignments, rows),
                    bool(proposal) and inputs.fingerprint != run.fingerprint, removable)
 
 
@@ -113,9 +113,9 @@ def _loads(inputs, proposal: dict, members: dict) -> list[ReviewerRow]:
             for member in inputs.pool]
 
 
-def _dropped(proposal: dict, members: dict, rows: dict) -> list[dict]:
+def _dropped(proposal: dict, assignments: list, rows: dict) -> list[dict]:
     names = defaultdict(lambda: _("Personne retirée du vivier"))
-    names.update({user_id: member.user.display_name for user_id, member in members.items()})
+    names.update({assignment.user_id: assignment.user.display_name for assignment in assignments})
     return [{"name": names[item["reviewer"]], "dossier": rows[item["dossier"]].dossier if item["dossier"] in rows
              else None, "dossier_id": item["dossier"], "reason": translated(item["reason"])}
             for item in proposal.get("dropped", [])]

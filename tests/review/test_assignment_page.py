@@ -340,3 +340,40 @@ def worker_free_drain(app):
         assert run_assignment(run_id) == "done"
 
     return drain
+
+
+def test_an_assignment_that_became_excluded_is_shown_as_dropped_with_why(client, staff, call, worker):
+    dossier, = under_review(call)
+    person = member(call, "networks", name="Paul Parti")
+    member(call, "banks"), member(call, "departments")
+    client.post(page_of(call) + "/affecter", data={"manual-reviewer": person.id, "manual-dossier": dossier.id})
+    db.session.add(Conflict(dossier_id=dossier.id, user_id=person.id, kind="member", declared_at=utcnow()))
+    db.session.commit()
+    run = run_and_drain(client, call, worker)
+    assert [person.id, dossier.id] not in run.proposal["kept"] and len(run.proposal["added"]) == 2
+    shown = client.get(page_of(call)).page
+    assert "Affectations existantes non comptées" in shown
+    assert f"Paul Parti, T-{dossier.id} — Épicerie solidaire : conflit d'intérêts déclaré" in shown
+
+
+def test_a_run_that_cannot_start_fails_and_says_why(client, staff, worker):
+    call = factories.make_open_call(reviews_per_dossier=1, groups_per_dossier=2)
+    under_review(call)
+    member(call)
+    run = run_and_drain(client, call, worker)
+    assert run.state == "failed"
+    shown = client.get(page_of(call)).page
+    assert "Le dernier calcul a échoué : Le nombre de groupes par dossier doit être entre 0 et le nombre" in shown
+    assert "Lancer l'affectation automatique" in shown
+
+
+def test_a_run_lost_with_its_worker_does_not_block_the_next(client, staff, call):
+    under_review(call)
+    member(call)
+    db.session.add(AssignmentRun(call_id=call.id, state="running", proposal={},
+                                 created_at=utcnow() - timedelta(hours=1)))
+    db.session.commit()
+    answer = client.post(page_of(call) + "/lancer", follow_redirects=True)
+    assert "Affectation automatique demandée" in answer.page
+    states = db.session.execute(db.select(AssignmentRun.state).order_by(AssignmentRun.id)).scalars().all()
+    assert states == ["failed", "queued"]
