@@ -11,8 +11,18 @@ from aap.review.assignment_runs import DONE
 from aap.review.texts import Text
 
 
+#: the job names the groups in French inside its reasons; the page names them in the reader's language
+_GROUP_OF_LABEL = {str(label): key for key, label in GROUP_LABELS.items()}
+
+
 def translated(encoded: dict | None) -> str | None:
-    return None if encoded is None else Text(encoded["msgid"], **encoded["values"]).translated(_)
+    if encoded is None:
+        return None
+    values = dict(encoded["values"])
+    if isinstance(values.get("groups"), str):
+        values["groups"] = ", ".join(group_label(_GROUP_OF_LABEL[label]) if label in _GROUP_OF_LABEL else label
+                                     for label in values["groups"].split(", "))
+    return Text(encoded["msgid"], **values).translated(_)
 
 
 @dataclass

@@ -377,3 +377,12 @@ def test_a_run_lost_with_its_worker_does_not_block_the_next(client, staff, call)
     assert "Affectation automatique demandée" in answer.page
     states = db.session.execute(db.select(AssignmentRun.state).order_by(AssignmentRun.id)).scalars().all()
     assert states == ["failed", "queued"]
+
+
+def test_the_reasons_read_in_english_group_names_included(client, login_as, call, worker):
+    login_as("instructor", locale="en")
+    under_review(call)
+    member(call, "banks")
+    run_and_drain(client, call, worker)
+    shown = client.get(page_of(call)).page
+    assert "1 reviewer without a conflict, in the group Banks and finance, 2 requested" in shown
