@@ -10,7 +10,6 @@ from aap.review.assignment_queries import inputs_of, latest_run, submitted_revie
 from aap.review.assignment_runs import DONE
 from aap.review.texts import Text
 
-
 #: the job names the groups in French inside its reasons; the page names them in the reader's language
 _GROUP_OF_LABEL = {str(label): key for key, label in GROUP_LABELS.items()}
 

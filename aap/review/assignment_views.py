@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from aap.calls.models import Call
+from aap.core import ratelimit
 from aap.core.inputs import database_int
 from aap.core.permissions import allow, get_or_404, role
 from aap.dossiers.models import Dossier
@@ -62,6 +63,14 @@ def page(call_id):
                                run_states=RUN_STATES, assignment_states=ASSIGNMENT_STATES, translated=translated)
     headers = {"Refresh": str(REFRESH_SECONDS)} if data.run is not None and data.run.pending and auto else {}
     return response, 200, headers
+
+
+def _limited() -> bool:
+    """Each assignment or confirmation mails reviewers: one person's pace is bounded; True when refused."""
+    refusal = ratelimit.refused(ratelimit.take, "ASSIGNMENT_LIMIT", f"user:{current_user.id}")
+    if refusal is not None:
+        flash(ratelimit.mail_refusal_message(refusal), "error")
+    return refusal is not None
 
 
 def _commit_or_flash(operation, success: str | None = None) -> bool:
@@ -157,6 +166,8 @@ def add_proposed(call_id, run_id):
 def confirm(call_id, run_id):
     call, run = _run_of(call_id, run_id)
     form = _checked(ConfirmForm())
+    if _limited():
+        return _page(call_id)
     _commit_or_flash(lambda: operations.confirm(run, call, current_user, form.edits.data),
                      lambda created: ngettext("%(num)d affectation créée ; chaque relecteur·rice est prévenu·e.",
                                               "%(num)d affectations créées ; chaque relecteur·rice est prévenu·e.",
@@ -169,7 +180,7 @@ def confirm(call_id, run_id):
 def assign(call_id):
     call = get_or_404(Call, call_id)
     reviewer, dossier = _chosen_pair(call, "manual")
-    if dossier is not None:
+    if dossier is not None and not _limited():
         _commit_or_flash(lambda: operations.assign_by_hand(call, dossier, reviewer, current_user),
                          _("Affectation créée ; la personne est prévenue."))
     return _page(call_id)

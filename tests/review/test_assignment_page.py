@@ -386,3 +386,14 @@ def test_the_reasons_read_in_english_group_names_included(client, login_as, call
     run_and_drain(client, call, worker)
     shown = client.get(page_of(call)).page
     assert "1 reviewer without a conflict, in the group Banks and finance, 2 requested" in shown
+
+
+def test_assignments_by_hand_are_limited_per_person(app, client, staff, call, monkeypatch):
+    monkeypatch.setitem(app.config, "ASSIGNMENT_LIMIT", "1 per hour")
+    first, second = under_review(call, 2)
+    person = member(call)
+    client.post(page_of(call) + "/affecter", data={"manual-reviewer": person.id, "manual-dossier": first.id})
+    answer = client.post(page_of(call) + "/affecter", data={"manual-reviewer": person.id, "manual-dossier": second.id},
+                         follow_redirects=True)
+    assert "Trop de courriels ont été demandés" in answer.page
+    assert db.session.execute(db.select(func.count()).select_from(Assignment)).scalar() == 1
