@@ -1,17 +1,14 @@
 """The staff's assignment page: a run as a real job, the preview, changes by hand, confirmation, manual assignments."""
-import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func
 
-from aap.auth.models import User
 from aap.core.models import utcnow
 from aap.dossiers.reviewers import DECLINED, Assignment, Conflict
 from aap.extensions import db
 from aap.notifications.models import Notification
-from aap.review import assignment_operations as operations
-from aap.review.assignment_runs import DONE, QUEUED, AssignmentRun
+from aap.review.assignment_runs import DONE, AssignmentRun
 from aap.review.models import SUBMITTED, GridVersion, PoolMember, Review
 from tests import factories
 
@@ -290,58 +287,6 @@ def test_the_preview_costs_the_same_queries_for_10_and_100_dossiers(client, staf
     assert counts[0] == counts[1]
 
 
-def test_two_confirmations_at_once_apply_once(app, committed, worker_free_drain):
-    call = factories.make_open_call(reviews_per_dossier=2, groups_per_dossier=1)
-    under_review(call, 3)
-    member(call, "networks"), member(call, "banks")
-    instructor = factories.make_user(roles=("instructor",), totp=True)
-    run = AssignmentRun(call_id=call.id, requested_by_id=instructor.id, state=QUEUED, proposal={})
-    db.session.add(run)
-    db.session.commit()
-    worker_free_drain(run.id)
-    run_id, call_id, instructor_id = run.id, call.id, instructor.id
-    db.session.rollback()
-    barrier, results, lock = threading.Barrier(2, timeout=30), [], threading.Lock()
-
-    def attempt():
-        with app.app_context():
-            barrier.wait()
-            try:
-                run = db.session.get(AssignmentRun, run_id)
-                operations.confirm(run, run.call, db.session.get(User, instructor_id), run.edits)
-                db.session.commit()
-                outcome = "applied"
-            except operations.Refused as refusal:
-                db.session.rollback()
-                outcome = str(refusal)
-            finally:
-                db.session.remove()
-            with lock:
-                results.append(outcome)
-
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert sorted(results, key=lambda r: r != "applied")[0] == "applied"
-    assert results.count("applied") == 1 and "déjà été confirmée" in [r for r in results if r != "applied"][0]
-    db.session.expire_all()
-    count = db.session.execute(db.select(func.count()).select_from(Assignment)).scalar()
-    assert count == 6 and call_id
-
-
-@pytest.fixture
-def worker_free_drain(app):
-    """Runs the assignment job in this thread, with real commits (the `committed` tests)."""
-    from aap.review.assignment_tasks import run_assignment
-
-    def drain(run_id):
-        assert run_assignment(run_id) == "done"
-
-    return drain
-
-
 def test_an_assignment_that_became_excluded_is_shown_as_dropped_with_why(client, staff, call, worker):
     dossier, = under_review(call)
     person = member(call, "networks", name="Paul Parti")
@@ -397,3 +342,14 @@ def test_assignments_by_hand_are_limited_per_person(app, client, staff, call, mo
                          follow_redirects=True)
     assert "Trop de courriels ont été demandés" in answer.page
     assert db.session.execute(db.select(func.count()).select_from(Assignment)).scalar() == 1
+
+
+def test_every_form_of_the_page_needs_its_csrf_token(app, client, staff, call, monkeypatch):
+    dossier, = under_review(call)
+    person = member(call)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert client.post(page_of(call) + "/lancer").status_code == 400
+    assert client.post(page_of(call) + "/affecter", data={"manual-reviewer": person.id,
+                                                          "manual-dossier": dossier.id}).status_code == 400
+    assert db.session.execute(db.select(func.count()).select_from(AssignmentRun)).scalar() == 0
+    assert db.session.execute(db.select(func.count()).select_from(Assignment)).scalar() == 0
