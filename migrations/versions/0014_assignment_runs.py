@@ -1,7 +1,7 @@
 """runs of the automatic assignment of reviewers, with their proposal and report
 
 Revision ID: 0014_assignment_runs
-Revises: 0014_instruction
+Revises: 0014_instruction_list
 Create Date: 2026-12-01 13:35:56.055245
 
 """
@@ -13,7 +13,7 @@ import aap.core.models
 
 # revision identifiers, used by Alembic.
 revision = '0014_assignment_runs'
-down_revision = '0014_instruction'
+down_revision = '0014_instruction_list'
 branch_labels = None
 depends_on = None
 
