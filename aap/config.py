@@ -22,6 +22,7 @@ RATE_LIMITS = {
     "MAIL_RECIPIENT_LIMIT": "5 per hour;20 per day",  # mails that a visitor's request sends to one address
     "MAIL_SENDER_LIMIT": "20 per hour;100 per day",  # mails sent on the request of one account or address
     "MESSAGE_LIMIT": "30 per hour;200 per day",  # dossier messages (each one mailed) by one author
+    "ASSIGNMENT_LIMIT": "100 per hour;500 per day",  # assignments by hand or confirmations (mailed) by one person
 }
 
 

@@ -68,6 +68,13 @@ def draft_holder_only(outcome) -> dict:
     return {**signed_in(404), "holder": outcome}
 
 
+def staff_only(outcome) -> dict:
+    return {**signed_in(403), "admin": outcome, "instructor": outcome}
+
+
+ASSIGNMENT = "/instruction/appels/{call}/affectation"
+
+
 def notification_owner(outcome) -> dict:
     return {**signed_in(404), "holder": outcome}
 
@@ -189,6 +196,13 @@ MATRIX = {
     # only an assigned reviewer writes a review; the others who read the dossier are refused, strangers not told
     "reviews.form": ("GET", "/relectures/dossiers/{submitted}",
                      {**submitted_view(403), "reviewer": 200}),
+    "assignment.page": ("GET", ASSIGNMENT, staff_only(200)),
+    "assignment.run": ("POST", ASSIGNMENT + "/lancer", staff_only(to(ASSIGNMENT))),
+    "assignment.remove_proposed": ("POST", ASSIGNMENT + "/propositions/999999/retirer", staff_only(404)),
+    "assignment.add_proposed": ("POST", ASSIGNMENT + "/propositions/999999/ajouter", staff_only(404)),
+    "assignment.confirm": ("POST", ASSIGNMENT + "/propositions/999999/confirmer", staff_only(404)),
+    "assignment.assign": ("POST", ASSIGNMENT + "/affecter", staff_only(to(ASSIGNMENT))),
+    "assignment.remove_assignment": ("POST", ASSIGNMENT + "/affectations/999999/retirer", staff_only(404)),
 }
 UNGUARDED = {"static"}
 

@@ -27,6 +27,7 @@ EVENTS = {event.name: event for event in (
     Event("dossier_message", _l("Nouveau message dans le fil d'un dossier"), False, ("holder", "staff")),
     Event("dossier_submitted", _l("Dossier déposé ou complété (instruction)"), False, ("staff",)),
     Event("dossier_withdrawn", _l("Dossier retiré par sa structure"), False, ("staff",)),
+    Event("review_assigned", _l("Dossiers confiés pour relecture"), False, ("partner",)),
     Event("announcement", _l("Messages du service des appels à projets"), False, ("holder", "staff", "partner")),
 )}
 

@@ -4,11 +4,13 @@ from flask import Flask
 from aap.core.domains import Domain
 from aap.core.signals import dossier_panels_wanted
 from aap.review import (
+    assignment_runs,  # noqa: F401  (the review's tables belong to the app's metadata)
     blueprint,
     instruction_views,
-    models,  # noqa: F401  (the review's tables belong to the app's metadata)
+    models,  # noqa: F401
     ranking_views,
 )
+from aap.review.assignment_views import bp as assignment_bp
 from aap.review.panel import review_panel
 from aap.review.scoring import shown
 
@@ -17,5 +19,5 @@ def _setup(app: Flask) -> None:
     app.jinja_env.filters.update(score=shown)
 
 
-DOMAIN = Domain("review", blueprints=(ranking_views.bp, instruction_views.bp, blueprint.bp), setup=_setup,
-                receivers=((dossier_panels_wanted, review_panel),))
+DOMAIN = Domain("review", blueprints=(ranking_views.bp, instruction_views.bp, blueprint.bp, assignment_bp),
+                setup=_setup, receivers=((dossier_panels_wanted, review_panel),))

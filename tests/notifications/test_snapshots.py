@@ -48,6 +48,11 @@ SAMPLES = {
                          "line": '{"at": "2021-10-30T22:59:00+00:00", "digest": "9f86d081", "dossiers": 45, '
                                  '"number": 12, "previous": "60303ae2", "records": 312, '
                                  '"signature": "<b>2c26b46b</b>"}'},
+    "review_assigned": {"call": "Appel à projets <ESS> 2021", "due_at": SUBMITTED,
+                        "link": "http://localhost/dossiers?appel=3",
+                        "unsubscribe_url": "http://localhost/notifications/desabonnement/jeton",
+                        "dossiers": [{"number": 42, "title": "Épicerie <solidaire>", "link": "http://localhost/dossiers/42"},
+                                     {"number": 43, "title": "Ressourcerie", "link": "http://localhost/dossiers/43"}]},
     "announcement": {"heading": "Report de la date limite", "author": "Service ESS",
                      "body": "La clôture est reportée au 15 novembre.\n<a href='x'>piège</a>"},
 }
