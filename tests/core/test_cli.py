@@ -4,11 +4,16 @@ import pyotp
 
 from aap.auth.operations import find_user
 from aap.auth.passwords import verify_password
+from aap.calls.models import Call
 from aap.demo import PERSONAS, credentials_path, load_demo
+from aap.demo_history import TITLE as EDITION_2021
+from aap.dossiers.models import Dossier
+from aap.dossiers.reviewers import Assignment
 from aap.extensions import db
 from aap.mail.models import Mail
 from aap.organisations.identifiers import is_valid_siret
 from aap.organisations.models import Organisation
+from aap.review.models import Review
 
 
 def test_demo_is_idempotent_with_random_passwords_kept_under_instance(app, session, tmp_path, monkeypatch):
@@ -75,3 +80,21 @@ def test_worker_command_delivers_queued_mail_in_burst_mode(app, session, mailbox
     assert result.exit_code == 0, result.output
     assert len(mailbox.to("porteur@example.org")) == 1
     assert db.session.execute(db.select(Mail.status)).scalar_one() == "sent"
+
+
+def test_the_demo_shows_a_review_to_read_and_reviews_to_write(app, client, session, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    load_demo()
+    load_demo()  # the review's demo is idempotent too
+    edition = db.session.execute(db.select(Call).where(Call.title == EDITION_2021)).scalar_one()
+    client.login(find_user(PERSONAS["instructor"][0]))
+    ranking = client.get(f"/instruction/appels/{edition.id}/classement")
+    assert ranking.status_code == 200 and "Nadia Benali" in ranking.page and "calibré" in ranking.page
+    assert db.session.execute(db.select(db.func.count()).select_from(Review).where(
+        Review.dossier_id.in_(db.select(Dossier.id).where(Dossier.call_id == edition.id)))).scalar_one() == 37 * 3
+    client.post("/deconnexion")
+    committee = find_user(PERSONAS["committee"][0])
+    client.login(committee)
+    todo = db.session.execute(db.select(Assignment).where(Assignment.user_id == committee.id)).scalars().all()
+    assert len(todo) == 2 and all(a.state == "assigned" for a in todo)
+    assert client.get(f"/relectures/dossiers/{todo[0].dossier_id}").status_code == 200
