@@ -2,7 +2,7 @@ from datetime import time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from aap.auth.forms import REQUIRED
@@ -75,6 +75,20 @@ class CallForm(Form):
         description=_l("Un point par ligne : l'instructeur·rice les coche tous avant de déclarer un dossier "
                        "recevable ; ceux qui restent décochés motivent une irrecevabilité."))
     strands = FieldList(FormField(StrandForm), min_entries=1, max_entries=12)
+    reviews_per_dossier = IntegerField(_l("Relectures par dossier"), default=3,
+                                       validators=[Optional(), NumberRange(min=1, max=20, message=_l(
+                                           "Saisissez un nombre de relectures entre 1 et 20."))])
+    # five stakeholder groups exist (aap.review.assignment.GROUP_LABELS, a layer above calls)
+    groups_per_dossier = IntegerField(_l("Groupes de parties prenantes par dossier"), default=2,
+                                      description=_l("Les relectures d'un dossier viennent d'au moins ce nombre de "
+                                                     "groupes différents."),
+                                      validators=[Optional(), NumberRange(min=1, max=5, message=_l(
+                                          "Saisissez un nombre de groupes entre 1 et 5."))])
+    review_days = IntegerField(_l("Délai de relecture (jours)"), default=21,
+                               description=_l("Compté à partir de l'attribution du dossier au relecteur."),
+                               validators=[Optional(), NumberRange(min=1, max=365, message=_l(
+                                   "Saisissez un délai entre 1 et 365 jours."))])
+    hide_holder_identity = BooleanField(_l("Cacher l'identité du porteur aux relecteurs"))
 
     def __init__(self, *args, workflows=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,6 +118,11 @@ class CallForm(Form):
             raise ValidationError(_l("Un point de recevabilité dépasse %(n)d caractères.", n=MAX_CHECKLIST_ITEM))
         if len({item.casefold() for item in items}) != len(items):
             raise ValidationError(_l("Un point de recevabilité est écrit deux fois."))
+
+    def validate_groups_per_dossier(self, field):
+        if field.data and self.reviews_per_dossier.data and field.data > self.reviews_per_dossier.data:
+            raise ValidationError(_l("Le nombre de groupes ne peut pas dépasser le nombre de relectures par "
+                                     "dossier : chaque groupe doit fournir au moins une relecture."))
 
     def validate_strands(self, field):
         envelopes = [entry.form.envelope.data for entry in field.entries

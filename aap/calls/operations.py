@@ -44,13 +44,19 @@ DEFAULT_CHECKLIST = (
 )
 
 CALL_FIELDS = ("title", "year", "edition", "description", "total_envelope", "min_amount", "max_amount",
-               "max_share_percent", "eligible_legal_forms", "eligible_communes", "min_age_years", "max_age_years")
+               "max_share_percent", "eligible_legal_forms", "eligible_communes", "min_age_years", "max_age_years",
+               "hide_holder_identity")
+#: left as they are when the form leaves them empty
+REVIEW_NUMBERS = ("reviews_per_dossier", "groups_per_dossier", "review_days")
 
 
 def update_call(call: Call, data: dict) -> None:
     """Set a call from plain values (the call form's data): Paris dates and times, one funder or piece per line."""
     for name in CALL_FIELDS:
         setattr(call, name, data[name])
+    for name in REVIEW_NUMBERS:
+        if data.get(name) is not None:
+            setattr(call, name, data[name])
     if call.workflow_version_id is None:
         call.workflow_name = data["workflow_name"]
     call.funders = _lines(data["funders"])
