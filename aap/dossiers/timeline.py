@@ -12,7 +12,9 @@ from aap.workflow.models import AuditRecord
 
 SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvelle version du cycle de traitement"),
            "support_access": _l("Brouillon ouvert par l'administration pour assistance"),
-           "reviews_frozen": _l("Relectures figées pour la séance du comité")}
+           "reviews_frozen": _l("Relectures figées pour la séance du comité"),
+           "conflict_declared": _l("Conflit d'intérêts déclaré"), "conflict_removed": _l("Conflit d'intérêts retiré"),
+           "review_declined": _l("Relecture déclinée")}
 
 
 @dataclass(frozen=True)
