@@ -64,7 +64,7 @@ class ConflictForm(Form):
     kind = RadioField(_l("Nature du conflit d'intérêts"), choices=list(CONFLICT_KINDS.items()), validate_choice=False,
                       validators=[DataRequired(_l("Choisissez la nature du conflit d'intérêts.")),
                                   AnyOf(list(CONFLICT_KINDS), message=_l("Choisissez l'une des natures proposées."))])
-    details = TextAreaField(_l("Précisions"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3},
+    details = TextAreaField(_l("Précisions"), validators=[Length(max=2000)], render_kw={"rows": 3},
                             description=_l("Obligatoires pour « Autre »."))
 
     def validate_details(self, field):

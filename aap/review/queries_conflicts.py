@@ -1,6 +1,6 @@
 """Read paths of conflicts of interest: the call's submitted dossiers to declare on, the call's declarations."""
 from sqlalchemy import or_
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from aap.core.text import contains_pattern
 from aap.dossiers.models import Dossier
@@ -23,7 +23,8 @@ def _search(query, search: str):
 def submitted_dossiers(call, search: str = "", sort: str = "reference", descending: bool = False, page: int = 1):
     """The call's submitted dossiers (drafts are the organisations' own), 50 a page."""
     query = _search(db.select(Dossier).join(Dossier.organisation).where(
-        Dossier.call_id == call.id, Dossier.reference.is_not(None)).options(joinedload(Dossier.organisation)), search)
+        Dossier.call_id == call.id, Dossier.reference.is_not(None)).options(
+        joinedload(Dossier.organisation).lazyload("*"), lazyload(Dossier.attachments)), search)
     column = DOSSIER_SORTS.get(sort, Dossier.reference)
     query = query.order_by(column.desc() if descending else column.asc(), Dossier.id)
     return db.paginate(query, page=page, per_page=50, error_out=False)

@@ -107,8 +107,13 @@ def declare_conflict(call_id, dossier_id):
     form = ConflictForm()
     already = conflicts_of(current_user, call).get(dossier.id)
     if already is None and form.validate_on_submit():
-        operations_conflicts.declare(dossier, current_user, form.kind.data, form.details.data or "", current_user,
-                                     utcnow())
+        try:
+            operations_conflicts.declare(dossier, current_user, form.kind.data, form.details.data or "",
+                                         current_user, utcnow())
+        except operations_conflicts.ConflictRefused as refusal:  # declared meanwhile from another tab
+            db.session.rollback()
+            flash(str(refusal), "error")
+            return redirect(url_for("reviewers.conflicts", call_id=call.id))
         db.session.commit()
         flash(_("Votre conflit d'intérêts est enregistré pour le dossier %(reference)s : vous êtes déporté·e "
                 "pour ce dossier.", reference=dossier.reference), "success")
