@@ -13,10 +13,11 @@ from aap.core.storage import storage
 from aap.dossiers.attachments import attach
 from aap.dossiers.operations import post_message
 from aap.dossiers.receipts import Receipt
-from aap.dossiers.reviewers import Assignment
+from aap.dossiers.reviewers import Assignment, Conflict
 from aap.extensions import db
 from aap.mail.models import Mail
 from aap.notifications.models import Notification
+from aap.review.models import PoolMember
 from aap.workflow import audit, engine
 from tests import factories
 
@@ -77,6 +78,15 @@ ASSIGNMENT = "/instruction/appels/{call}/affectation"
 
 def notification_owner(outcome) -> dict:
     return {**signed_in(404), "holder": outcome}
+
+
+def review_staff(outcome) -> dict:
+    return {**signed_in(403), "admin": outcome, "instructor": outcome}
+
+
+def call_readers(outcome) -> dict:
+    """The call's reviewers and committee members: they declare conflicts of interest."""
+    return {**signed_in(403), "reviewer": outcome, "committee": outcome}
 
 
 #: endpoint (or endpoint#variant): (method, path template, outcome per role); paths take the world's ids
@@ -203,6 +213,25 @@ MATRIX = {
     "assignment.confirm": ("POST", ASSIGNMENT + "/propositions/999999/confirmer", staff_only(404)),
     "assignment.assign": ("POST", ASSIGNMENT + "/affecter", staff_only(to(ASSIGNMENT))),
     "assignment.remove_assignment": ("POST", ASSIGNMENT + "/affectations/999999/retirer", staff_only(404)),
+    "reviewers.calls": ("GET", "/instruction/appels", review_staff(200)),
+    "reviewers.pool": ("GET", "/instruction/appels/{call}/relecteurs", review_staff(200)),
+    "reviewers.add_member": ("POST", "/instruction/appels/{call}/relecteurs", review_staff(400)),
+    "reviewers.member": ("GET", "/instruction/appels/{call}/relecteurs/{pool_member}", review_staff(200)),
+    "reviewers.member#other_call": ("GET", "/instruction/appels/{draft_call}/relecteurs/{pool_member}",
+                                    review_staff(404)),
+    "reviewers.remove_member": ("POST", "/instruction/appels/{call}/relecteurs/999999/retirer", review_staff(404)),
+    "reviewers.call_conflicts_page": ("GET", "/instruction/appels/{call}/conflits", review_staff(200)),
+    "reviewers.record_conflict": ("POST", "/instruction/appels/{call}/conflits", admin_only(400)),
+    "reviewers.remove_conflict": ("GET", "/instruction/appels/{call}/conflits/{conflict}/retirer", admin_only(200)),
+    "reviewers.mine": ("GET", "/relectures", call_readers(200)),
+    "reviewers.decline_assignment": ("GET", "/relectures/{assignment}/decliner", {**signed_in(403), "reviewer": 200}),
+    "reviewers.preferences": ("GET", "/relectures/appels/{call}/preferences", {**signed_in(403), "reviewer": 200}),
+    "reviewers.preferences#other_call": ("GET", "/relectures/appels/{draft_call}/preferences",
+                                         {**signed_in(403), "reviewer": 404}),
+    "reviewers.conflicts": ("GET", "/relectures/appels/{call}/conflits", call_readers(200)),
+    "reviewers.conflicts#other_call": ("GET", "/relectures/appels/{draft_call}/conflits", call_readers(404)),
+    "reviewers.declare_conflict": ("GET", "/relectures/appels/{call}/conflits/{submitted}", call_readers(200)),
+    "reviewers.declare_conflict#draft": ("GET", "/relectures/appels/{call}/conflits/{dossier}", call_readers(404)),
 }
 UNGUARDED = {"static"}
 
@@ -237,7 +266,13 @@ def world(session):
     draft_call = factories.make_call(state="draft", title="Appel en préparation")
     submitted = factories.make_dossier(call, organisation, users["holder"])
     engine.apply_transition(submitted.id, "submit", users["holder"])
-    db.session.add(Assignment(dossier_id=submitted.id, user_id=users["reviewer"].id))  # the matrix's reviewer reads it
+    assignment = Assignment(dossier_id=submitted.id, user_id=users["reviewer"].id)  # the matrix's reviewer reads it
+    pool_member = PoolMember(call_id=call.id, user_id=users["reviewer"].id, group="banks", strand_ids=[],
+                             non_neutral_communes=[])
+    other_submitted = factories.make_dossier(call, organisation, users["holder"])
+    engine.apply_transition(other_submitted.id, "submit", users["holder"])
+    conflict = Conflict(dossier_id=other_submitted.id, user_id=users["funder"].id, kind="family", declared_at=utcnow())
+    db.session.add_all([assignment, pool_member, conflict])
     db.session.commit()
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
@@ -245,7 +280,8 @@ def world(session):
     return users, {"organisation": organisation.id, "mail": mail.id, "dossier": dossier.id, "call": call.id,
                    "draft_call": draft_call.id, "version": call.workflow_version_id, "submitted": submitted.id,
                    "receipt": receipt.id, "notification": notification.id, "attachment": attachment.id, "message": message.id,
-                   "bulk_message": bulk_message.id, "announcement": announcement.id}
+                   "bulk_message": bulk_message.id, "announcement": announcement.id, "assignment": assignment.id,
+                   "pool_member": pool_member.id, "conflict": conflict.id}
 
 
 def outcome(response) -> str | int:

@@ -47,5 +47,5 @@ def call_conflicts(call, search: str = "") -> list[Conflict]:
 
 
 def submitted_dossier(call, reference: str) -> Dossier | None:
-    return db.session.execute(db.select(Dossier).where(Dossier.call_id == call.id,
-                                                       Dossier.reference == reference.strip().upper())).scalar_one_or_none()
+    query = db.select(Dossier).where(Dossier.call_id == call.id, Dossier.reference == reference.strip().upper())
+    return db.session.execute(query).scalar_one_or_none()

@@ -3,7 +3,7 @@ import pytest
 
 from aap.auth.models import RoleGrant
 from aap.calls.models import Call, Strand
-from aap.dossiers.reviewers import ASSIGNED, DECLINED, DONE
+from aap.dossiers.reviewers import DECLINED, DONE
 from aap.extensions import db
 from aap.review.models import PoolMember
 from aap.workflow.models import AuditRecord
