@@ -53,6 +53,11 @@ SAMPLES = {
                         "unsubscribe_url": "http://localhost/notifications/desabonnement/jeton",
                         "dossiers": [{"number": 42, "title": "Épicerie <solidaire>", "link": "http://localhost/dossiers/42"},
                                      {"number": 43, "title": "Ressourcerie", "link": "http://localhost/dossiers/43"}]},
+    "review_due": {"dossier_title": "Épicerie <solidaire>", "reference": "AAP-2021-0042", "call": "Appel à projets ESS 2021",
+                   "due_at": SUBMITTED, "overdue": False, "link": "http://localhost/relectures"},
+    "review_declined": {"dossier_title": "Épicerie <solidaire>", "dossier_number": 42, "reference": "AAP-2021-0042",
+                        "call": "Appel à projets ESS 2021", "reviewer": "Rémi <Relecteur>",
+                        "reason": "Absent tout le mois <b>", "link": "http://localhost/dossiers/42"},
     "announcement": {"heading": "Report de la date limite", "author": "Service ESS",
                      "body": "La clôture est reportée au 15 novembre.\n<a href='x'>piège</a>"},
 }
