@@ -9,7 +9,7 @@ from aap.calls.models import Call
 from aap.calls.queries import all_calls
 from aap.core.listing import requested_sort
 from aap.core.models import utcnow
-from aap.core.permissions import allow, get_or_404, role
+from aap.core.permissions import allow, get_or_404, require, role
 from aap.core.ratelimit import mail_refusal_message, mail_refused, refusal_answer
 from aap.core.roles import ADMIN, INSTRUCTOR
 from aap.dossiers.reviewers import CONFLICT_KINDS, Conflict
@@ -41,16 +41,16 @@ def _pool_page(call, form, status=200, headers=None):
                            strands={strand.id: strand.name for strand in call.strands}), status, headers or {}
 
 
-@bp.get("/instruction/appels/<int:call_id>/relecteurs")
+@bp.route("/instruction/appels/<int:call_id>/relecteurs", methods=["GET", "POST"])
 @allow(staff)
 def pool(call_id):
-    return _pool_page(get_or_404(Call, call_id), AddMemberForm())
-
-
-@bp.post("/instruction/appels/<int:call_id>/relecteurs")
-@allow(staff)
-def add_member(call_id):
     call = get_or_404(Call, call_id)
+    if request.method == "GET":
+        return _pool_page(call, AddMemberForm())
+    return _add_member(call)
+
+
+def _add_member(call):
     form = AddMemberForm()
     if not form.validate_on_submit():
         return _pool_page(call, form, 400)
@@ -121,17 +121,18 @@ def _conflicts_page(call, form, status=200):
                            commune_name=commune_name), status
 
 
-@bp.get("/instruction/appels/<int:call_id>/conflits")
+@bp.route("/instruction/appels/<int:call_id>/conflits", methods=["GET", "POST"])
 @allow(staff)
 def call_conflicts_page(call_id):
+    """Staff read the call's conflicts; administrators record one for a person."""
     call = get_or_404(Call, call_id)
-    return _conflicts_page(call, _record_form(call))
+    if request.method == "GET":
+        return _conflicts_page(call, _record_form(call))
+    require(current_user.is_admin)
+    return _record_conflict(call)
 
 
-@bp.post("/instruction/appels/<int:call_id>/conflits")
-@allow(role(ADMIN))
-def record_conflict(call_id):
-    call = get_or_404(Call, call_id)
+def _record_conflict(call):
     form = _record_form(call)
     if not form.validate_on_submit():
         return _conflicts_page(call, form, 400)
