@@ -18,8 +18,8 @@ from aap.organisations.communes import commune_name
 from aap.review import operations_conflicts, operations_pools
 from aap.review.forms_pools import AddMemberForm, MemberForm, ReasonForm, RecordConflictForm, RemoveMemberForm
 from aap.review.models import PoolMember
-from aap.review.queries_pools import MEMBER_SORTS, call_readers, pool_members
 from aap.review.queries_conflicts import call_conflicts, submitted_dossier
+from aap.review.queries_pools import MEMBER_SORTS, call_readers, pool_members
 from aap.review.reviewer_views import bp, group_labels
 
 staff = role(ADMIN, INSTRUCTOR)

@@ -16,8 +16,8 @@ from aap.review import operations_conflicts, operations_pools
 from aap.review.assignment import GROUP_LABELS
 from aap.review.forms_pools import ConflictForm, PreferencesForm, ReasonForm
 from aap.review.operations_assignments import AssignmentRefused, decline
-from aap.review.queries_pools import member_of, my_assignments, my_pools, reading_calls
 from aap.review.queries_conflicts import DOSSIER_SORTS, conflicts_of, submitted_dossiers
+from aap.review.queries_pools import member_of, my_assignments, my_pools, reading_calls
 
 bp = Blueprint("reviewers", __name__)
 reader = role(REVIEWER, COMMITTEE)
