@@ -213,7 +213,6 @@ MATRIX = {
     "assignment.confirm": ("POST", ASSIGNMENT + "/propositions/999999/confirmer", staff_only(404)),
     "assignment.assign": ("POST", ASSIGNMENT + "/affecter", staff_only(to(ASSIGNMENT))),
     "assignment.remove_assignment": ("POST", ASSIGNMENT + "/affectations/999999/retirer", staff_only(404)),
-    "reviewers.calls": ("GET", "/instruction/appels", review_staff(200)),
     "reviewers.pool": ("GET", "/instruction/appels/{call}/relecteurs", review_staff(200)),
     "reviewers.pool#add": ("POST", "/instruction/appels/{call}/relecteurs", review_staff(400)),
     "reviewers.member": ("GET", "/instruction/appels/{call}/relecteurs/{pool_member}", review_staff(200)),

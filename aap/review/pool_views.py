@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from aap.auth.models import User
 from aap.calls.models import Call
-from aap.calls.queries import all_calls
 from aap.core.listing import requested_sort
 from aap.core.models import utcnow
 from aap.core.permissions import allow, get_or_404, require, role
@@ -15,20 +14,14 @@ from aap.core.roles import ADMIN, INSTRUCTOR
 from aap.dossiers.reviewers import CONFLICT_KINDS, Conflict
 from aap.extensions import db
 from aap.organisations.communes import commune_name
-from aap.review import operations_conflicts, operations_pools
-from aap.review.forms_pools import AddMemberForm, MemberForm, ReasonForm, RecordConflictForm, RemoveMemberForm
+from aap.review import conflict_operations, pool_operations
+from aap.review.conflict_queries import call_conflicts, submitted_dossier
 from aap.review.models import PoolMember
-from aap.review.queries_conflicts import call_conflicts, submitted_dossier
-from aap.review.queries_pools import MEMBER_SORTS, call_readers, pool_members
+from aap.review.pool_forms import AddMemberForm, MemberForm, ReasonForm, RecordConflictForm, RemoveMemberForm
+from aap.review.pool_queries import MEMBER_SORTS, call_readers, pool_members
 from aap.review.reviewer_views import bp, group_labels
 
 staff = role(ADMIN, INSTRUCTOR)
-
-
-@bp.get("/instruction/appels")
-@allow(staff)
-def calls():
-    return render_template("review/calls.html", calls=all_calls())
 
 
 def _pool_page(call, form, status=200, headers=None):
@@ -60,8 +53,8 @@ def _add_member(call):
         status, headers = refusal_answer(refusal)
         return _pool_page(call, form, status, headers)
     try:
-        operations_pools.add_member(call, form.email.data, form.group.data, form.cap.data, current_user)
-    except operations_pools.PoolRefused as refusal:
+        pool_operations.add_member(call, form.email.data, form.group.data, form.cap.data, current_user)
+    except pool_operations.PoolRefused as refusal:
         db.session.rollback()
         form.email.errors = [*form.email.errors, str(refusal)]
         return _pool_page(call, form, 400)
@@ -85,7 +78,7 @@ def member(call_id, member_id):
     member = _member(call_id, member_id)
     form = MemberForm(obj=member)
     if form.validate_on_submit():
-        operations_pools.update_member(member, form.group.data, form.cap.data)
+        pool_operations.update_member(member, form.group.data, form.cap.data)
         db.session.commit()
         flash(_("Les réglages de %(name)s sont enregistrés.", name=member.user.display_name), "success")
         return redirect(url_for("reviewers.pool", call_id=call_id))
@@ -100,7 +93,7 @@ def remove_member(call_id, member_id):
     if not RemoveMemberForm().validate_on_submit():
         abort(400)
     name = member.user.display_name
-    removed = operations_pools.remove_member(member, current_user, utcnow())
+    removed = pool_operations.remove_member(member, current_user, utcnow())
     db.session.commit()
     flash(_("%(name)s ne relit plus cet appel.", name=name) + " " + ngettext(
         "%(num)d relecture à faire a été déclinée ; ses avis soumis sont gardés.",
@@ -142,9 +135,9 @@ def _record_conflict(call):
         return _conflicts_page(call, form, 400)
     person = db.session.get(User, form.user_id.data)
     try:
-        operations_conflicts.declare(dossier, person, form.kind.data, form.details.data or "", current_user,
+        conflict_operations.declare(dossier, person, form.kind.data, form.details.data or "", current_user,
                                      utcnow())
-    except operations_conflicts.ConflictRefused as refusal:
+    except conflict_operations.ConflictRefused as refusal:
         db.session.rollback()
         form.reference.errors = [str(refusal)]
         return _conflicts_page(call, form, 400)
@@ -163,7 +156,7 @@ def remove_conflict(call_id, conflict_id):
         abort(404)
     form = ReasonForm()
     if form.validate_on_submit():
-        operations_conflicts.remove(conflict, current_user, form.reason.data, utcnow())
+        conflict_operations.remove(conflict, current_user, form.reason.data, utcnow())
         db.session.commit()
         flash(_("Le conflit d'intérêts est retiré. Une relecture déclinée à cause de lui le reste : attribuez le "
                 "dossier à nouveau si besoin."), "success")

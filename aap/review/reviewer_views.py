@@ -12,12 +12,12 @@ from aap.dossiers.models import Dossier
 from aap.dossiers.reviewers import ASSIGNED, ASSIGNMENT_STATES, CONFLICT_KINDS, Assignment
 from aap.extensions import db
 from aap.organisations.communes import commune_name
-from aap.review import operations_conflicts, operations_pools
+from aap.review import conflict_operations, pool_operations
 from aap.review.assignment import GROUP_LABELS
-from aap.review.forms_pools import ConflictForm, PreferencesForm, ReasonForm
-from aap.review.operations_assignments import AssignmentRefused, decline
-from aap.review.queries_conflicts import DOSSIER_SORTS, conflicts_of, submitted_dossiers
-from aap.review.queries_pools import member_of, my_assignments, my_pools, reading_calls
+from aap.review.conflict_queries import DOSSIER_SORTS, conflicts_of, submitted_dossiers
+from aap.review.pool_forms import ConflictForm, PreferencesForm, ReasonForm
+from aap.review.pool_queries import member_of, my_assignments, my_pools, reading_calls
+from aap.review.reviewer_operations import AssignmentRefused, decline
 
 bp = Blueprint("reviewers", __name__)
 reader = role(REVIEWER, COMMITTEE)
@@ -70,7 +70,7 @@ def preferences(call_id):
     form = PreferencesForm(call=member.call, data=None if request.method == "POST" else {
         "strand_ids": member.strand_ids, "communes": member.non_neutral_communes, "cap": member.cap})
     if form.validate_on_submit():
-        operations_pools.save_preferences(member, form.strand_ids.data, form.communes.data, form.cap.data)
+        pool_operations.save_preferences(member, form.strand_ids.data, form.communes.data, form.cap.data)
         db.session.commit()
         flash(_("Vos préférences sont enregistrées."), "success")
         return redirect(url_for("reviewers.preferences", call_id=call_id))
@@ -108,9 +108,9 @@ def declare_conflict(call_id, dossier_id):
     already = conflicts_of(current_user, call).get(dossier.id)
     if already is None and form.validate_on_submit():
         try:
-            operations_conflicts.declare(dossier, current_user, form.kind.data, form.details.data or "",
+            conflict_operations.declare(dossier, current_user, form.kind.data, form.details.data or "",
                                          current_user, utcnow())
-        except operations_conflicts.ConflictRefused as refusal:  # declared meanwhile from another tab
+        except conflict_operations.ConflictRefused as refusal:  # declared meanwhile from another tab
             db.session.rollback()
             flash(str(refusal), "error")
             return redirect(url_for("reviewers.conflicts", call_id=call.id))

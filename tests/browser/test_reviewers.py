@@ -41,7 +41,7 @@ def test_staff_manage_the_pool_and_conflicts(page, live_app):
         admin, _reviewer, call, _dossiers = _world(suffix)
         email, secret, call_id = admin.email, admin.totp_secret, call.id
     sign_in(page, email, secret)
-    page.get_by_role("link", name="Relecteurs", exact=True).click()
+    page.get_by_role("link", name="Instruction", exact=True).click()
     page.audit()
     page.get_by_role("link", name=f"Relecteurs — Appel relecture {suffix}").first.click()
     page.audit()

@@ -248,8 +248,13 @@ def test_the_calls_page_counts_and_links(client, login_as, small):
     assert response.status_code == 200
     row = next(text for text in re.findall(r"<tr>(.*?)</tr>", response.page, re.S) if "Appel ESS 2026" in text)
     cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
-    assert cells[1:] == ["3", "2", "1"]  # 3 submitted; only « high » has the 3 reviews the call asks for
-    assert f'href="/instruction/appels/{small["call"].id}/dossiers"' in row
+    assert cells[1:4] == ["3", "2", "1"]  # 3 submitted; only « high » has the 3 reviews the call asks for
+    call_id = small["call"].id
+    for page in ("dossiers", "relecteurs", "affectation", "conflits", "classement"):  # the call's instruction pages
+        assert f'href="/instruction/appels/{call_id}/{page}"' in row
+    assert f'href="/instruction/appels/{call_id}/grille"' not in row  # the grid is the administrators'
+    login_as("admin")
+    assert f'href="/instruction/appels/{call_id}/grille"' in client.get("/instruction").page
     assert 'href="/instruction"' in client.get("/dossiers").page
 
 

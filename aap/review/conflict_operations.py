@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from aap.dossiers.reviewers import ASSIGNED, CONFLICT_KINDS, Assignment, Conflict
 from aap.extensions import db
-from aap.review.operations_assignments import decline
+from aap.review.reviewer_operations import decline
 from aap.workflow import audit
 
 #: the reason given to an assignment that a conflict ends

@@ -9,7 +9,7 @@ from aap.dossiers.reviewers import ASSIGNED, Assignment
 from aap.extensions import db
 from aap.organisations.communes import all_communes
 from aap.review.models import DRAFT, PoolMember, Review
-from aap.review.operations_assignments import decline
+from aap.review.reviewer_operations import decline
 
 
 class PoolRefused(ValueError):
