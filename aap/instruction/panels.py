@@ -1,9 +1,8 @@
 """What the instruction shows on the dossier page: the checklist, the reasons of an ineligibility, the notes."""
-from flask import g, render_template
-from markupsafe import Markup
+from flask import g
 from sqlalchemy.orm import joinedload
 
-from aap.dossiers.panels import DossierPanel
+from aap.dossiers.panels import DossierPanel, rendered_panel
 from aap.extensions import db
 from aap.instruction import checklist, operations
 from aap.instruction.forms import ChecklistForm, NoteForm
@@ -33,9 +32,8 @@ def eligibility_panel(dossier, user, rights, **ignored) -> DossierPanel | None:
         form = ChecklistForm(items, formdata=None, prefix="eligibility", data={"ticked": list(ticks)})
     if form is not None:
         form.version.data = checklist.fingerprint(ticks)  # a refused form is sent again against what is now saved
-    html = render_template("instruction/_eligibility.html", dossier=dossier, items=items, ticks=ticks, form=form,
-                           editable=editable)
-    return DossierPanel(ELIGIBILITY_ORDER, Markup(html))
+    return rendered_panel(ELIGIBILITY_ORDER, "instruction/_eligibility.html", dossier=dossier, items=items,
+                          ticks=ticks, form=form, editable=editable)
 
 
 def _reasons_panel(dossier) -> DossierPanel | None:
@@ -45,8 +43,8 @@ def _reasons_panel(dossier) -> DossierPanel | None:
     decision = (record.payload.get("eligibility") or {}) if record is not None and record.holder_visible else {}
     if decision.get("decision") != "ineligible":
         return None
-    html = render_template("instruction/_reasons.html", record=record, reasons=record.payload.get("reasons", []))
-    return DossierPanel(ELIGIBILITY_ORDER, Markup(html))
+    return rendered_panel(ELIGIBILITY_ORDER, "instruction/_reasons.html", record=record,
+                          reasons=record.payload.get("reasons", []))
 
 
 def notes_panel(dossier, user, rights, **ignored) -> DossierPanel | None:
@@ -58,5 +56,4 @@ def notes_panel(dossier, user, rights, **ignored) -> DossierPanel | None:
     form = _forms().get("note") or NoteForm(formdata=None, prefix="note")
     if not form.token.data:
         form.token.data = operations.new_note_token()
-    html = render_template("instruction/_notes.html", dossier=dossier, notes=notes, form=form)
-    return DossierPanel(NOTES_ORDER, Markup(html))
+    return rendered_panel(NOTES_ORDER, "instruction/_notes.html", dossier=dossier, notes=notes, form=form)

@@ -1,12 +1,10 @@
 """The review's part of the dossier page: one's own review, the others' side by side, and their aggregates."""
 from dataclasses import dataclass
 
-from flask import render_template
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from aap.core.roles import HOLDER
-from aap.dossiers.panels import DossierPanel
+from aap.dossiers.panels import DossierPanel, rendered_panel
 from aap.review import aggregates
 from aap.review.assignment import GROUP_LABELS
 from aap.review.models import SUBMITTED, GridVersion, Review
@@ -46,7 +44,7 @@ def review_panel(dossier, user, rights, **ignored) -> DossierPanel | None:
                        number={review.id: index for index, review in enumerate(submitted, start=1)})
         flag = aggregates.divergence(context["overall"])
         context["divergence"] = flag.reason.translated(_) if flag.flagged else None
-    return DossierPanel(ORDER, Markup(render_template("review/_panel.html", **context)))  # noqa: S704 (escaped there)
+    return rendered_panel(ORDER, "review/_panel.html", **context)
 
 
 def _by_version(submitted: list[Review], groups: dict[int, str]) -> list[VersionReviews]:
