@@ -69,6 +69,14 @@ def test_submission_stores_the_weighted_score_and_marks_the_assignment_done(clie
     assert review.grid_version.version == 1  # the proposed grid became the call's first version
 
 
+def test_the_form_opens_the_dossier_beside_it_and_the_reviewer_reads_it(client, world):
+    client.login(world.reviewers[0])
+    form = client.get(f"/relectures/dossiers/{world.dossier.id}").page
+    assert f'href="/dossiers/{world.dossier.id}/lecture"' in form
+    assert f'href="/dossiers/{world.dossier.id}/dossier-complet.pdf"' in form
+    assert client.get(f"/dossiers/{world.dossier.id}/lecture").status_code == 200
+
+
 def test_a_draft_may_be_incomplete_and_does_not_count_as_done(client, world):
     client.login(world.reviewers[0])
     response = post_review(client, world, action="draft", score_utilite_sociale="", recommendation="",
