@@ -19,7 +19,7 @@ COUNTER = itertools.count(1)
 def _world(suffix):
     admin = factories.make_user(email=f"admin.pool{suffix}@example.org", roles=("admin",), totp=True)
     call = factories.make_open_call(title=f"Appel relecture {suffix}")
-    reviewer = factories.make_user(email=f"relectrice{suffix}@example.org", full_name="Rose Relectrice",
+    reviewer = factories.make_user(email=f"rose.relectrice{suffix}@example.org", full_name="Rose Relectrice",
                                    roles=("reviewer",), call=call, totp=True)
     db.session.add(PoolMember(call_id=call.id, user_id=reviewer.id, group="networks", strand_ids=[],
                               non_neutral_communes=[]))
