@@ -4,6 +4,7 @@ from collections.abc import Callable
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from aap.core.roles import ADMIN, INSTRUCTOR
 from aap.extensions import db, login_manager
 
 Rule = Callable[[object], bool]
@@ -26,6 +27,10 @@ def role(*roles: str) -> Rule:
 
     check.__name__ = "role:" + ",".join(roles)
     return check
+
+
+#: the authority's instruction team: administrators and instructors
+instruction_team = role(ADMIN, INSTRUCTOR)
 
 
 def development_only(user) -> bool:

@@ -8,6 +8,7 @@ from aap.dossiers.reviewers import DECLINED
 from aap.review.assignment import GROUP_LABELS
 from aap.review.assignment_queries import inputs_of, latest_run, submitted_review_pairs
 from aap.review.assignment_runs import DONE
+from aap.review.group_names import group_label
 from aap.review.texts import Text
 
 #: the job names the groups in French inside its reasons; the page names them in the reader's language
@@ -74,11 +75,6 @@ class Preview:
     @staticmethod
     def dossier_label(dossier) -> str:
         return f"{dossier.reference or dossier.id} — {dossier.title or _('Projet sans titre')}"
-
-
-def group_label(group: str) -> str:
-    label = GROUP_LABELS.get(group)
-    return label.translated(_) if label is not None else group
 
 
 def preview(call) -> Preview:

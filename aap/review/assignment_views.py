@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from aap.calls.models import Call
 from aap.core import ratelimit
 from aap.core.inputs import database_int
-from aap.core.permissions import allow, get_or_404, role
+from aap.core.permissions import allow, get_or_404, instruction_team
 from aap.dossiers.models import Dossier
 from aap.dossiers.reviewers import ASSIGNMENT_STATES, Assignment
 from aap.extensions import db
@@ -18,7 +18,6 @@ from aap.review.assignment_page import preview, translated
 from aap.review.assignment_runs import RUN_STATES, AssignmentRun
 
 bp = Blueprint("assignment", __name__, url_prefix="/instruction/appels/<int:call_id>/affectation")
-STAFF = role("admin", "instructor")
 #: seconds between two automatic reloads of the page while a run is computed
 REFRESH_SECONDS = 3
 
@@ -51,7 +50,7 @@ def _pair_form(page_data=None, prefix="") -> PairForm:
 
 
 @bp.get("")
-@allow(STAFF)
+@allow(instruction_team)
 def page(call_id):
     call = get_or_404(Call, call_id)
     data = preview(call)
@@ -93,7 +92,7 @@ def _commit_or_flash(operation, success: str | None = None) -> bool:
 
 
 @bp.post("/lancer")
-@allow(STAFF)
+@allow(instruction_team)
 def run(call_id):
     call = get_or_404(Call, call_id)
     _checked(ActionForm())
@@ -127,7 +126,7 @@ def _button() -> tuple[int, int]:
 
 
 @bp.post("/propositions/<int:run_id>/retirer")
-@allow(STAFF)
+@allow(instruction_team)
 def remove_proposed(call_id, run_id):
     call, run = _run_of(call_id, run_id)
     reviewer, dossier_id = _button()
@@ -151,7 +150,7 @@ def _chosen_pair(call: Call, prefix: str) -> tuple[int | None, Dossier | None]:
 
 
 @bp.post("/propositions/<int:run_id>/ajouter")
-@allow(STAFF)
+@allow(instruction_team)
 def add_proposed(call_id, run_id):
     call, run = _run_of(call_id, run_id)
     reviewer, dossier = _chosen_pair(call, "proposed")
@@ -162,7 +161,7 @@ def add_proposed(call_id, run_id):
 
 
 @bp.post("/propositions/<int:run_id>/confirmer")
-@allow(STAFF)
+@allow(instruction_team)
 def confirm(call_id, run_id):
     call, run = _run_of(call_id, run_id)
     form = _checked(ConfirmForm())
@@ -176,7 +175,7 @@ def confirm(call_id, run_id):
 
 
 @bp.post("/affecter")
-@allow(STAFF)
+@allow(instruction_team)
 def assign(call_id):
     call = get_or_404(Call, call_id)
     reviewer, dossier = _chosen_pair(call, "manual")
@@ -187,7 +186,7 @@ def assign(call_id):
 
 
 @bp.post("/affectations/<int:assignment_id>/retirer")
-@allow(STAFF)
+@allow(instruction_team)
 def remove_assignment(call_id, assignment_id):
     call = get_or_404(Call, call_id)
     assignment = db.session.get(Assignment, assignment_id)

@@ -7,8 +7,7 @@ from flask_login import current_user
 
 from aap.calls.models import Call
 from aap.core.listing import requested_page, requested_sort
-from aap.core.permissions import allow, role
-from aap.core.roles import ADMIN, INSTRUCTOR
+from aap.core.permissions import allow, instruction_team
 from aap.extensions import db
 from aap.organisations.communes import all_communes, commune_name, current_communes
 from aap.review import instruction_queries as queries
@@ -18,13 +17,12 @@ from aap.review.scoring import shown
 from aap.workflow.engine import workflow_of_version
 
 bp = Blueprint("instruction_list", __name__, url_prefix="/instruction")
-staff = role(ADMIN, INSTRUCTOR)
 SORTS = ("reference", "title", "organisation", "strand", "commune", "amount", "state", "reviews", "score",
          "divergent", "conflicts")
 
 
 @bp.get("")
-@allow(staff)
+@allow(instruction_team)
 def calls():
     return render_template("review/instruction_calls.html", calls=queries.instructed_calls(current_user))
 
@@ -41,7 +39,7 @@ def _state_options(call: Call, versions: dict) -> list[tuple[str, str]]:
 
 
 @bp.get("/appels/<int:call_id>/dossiers")
-@allow(staff)
+@allow(instruction_team)
 def dossiers(call_id):
     call = db.session.get(Call, call_id) or abort(404)
     versions = queries.workflow_versions_of(call)

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from aap.core.roles import HOLDER
 from aap.dossiers.panels import DossierPanel, rendered_panel
 from aap.review import aggregates
-from aap.review.assignment import GROUP_LABELS
+from aap.review.group_names import group_label
 from aap.review.models import SUBMITTED, GridVersion, Review
-from aap.review.queries import UNKNOWN_GROUP, dossier_reviews, groups_of
+from aap.review.queries import dossier_reviews, groups_of
 from aap.review.scoring import plain, shown
 from aap.workflow.engine import workflow_of
 
@@ -59,11 +59,3 @@ def _by_version(submitted: list[Review], groups: dict[int, str]) -> list[Version
                                         recommendation=review.recommendation) for review in members]
         result.append(VersionReviews(members[0].grid_version, members, aggregates.aggregate_dossier(grid, arithmetic)))
     return sorted(result, key=lambda item: item.version.version, reverse=True)
-
-
-def group_label(group: str) -> str:
-    """A stakeholder group in the reader's language; a reviewer in no pool is said to be so."""
-    if group == UNKNOWN_GROUP:
-        return _("Hors des viviers de l'appel (groupe non renseigné)")
-    label = GROUP_LABELS.get(group)
-    return label.translated(_) if label is not None else group

@@ -8,20 +8,19 @@ from aap.auth.models import User
 from aap.calls.models import Call
 from aap.core.listing import requested_sort
 from aap.core.models import utcnow
-from aap.core.permissions import allow, get_or_404, require, role
+from aap.core.permissions import allow, get_or_404, instruction_team, require, role
 from aap.core.ratelimit import mail_refusal_message, mail_refused, refusal_answer
-from aap.core.roles import ADMIN, INSTRUCTOR
+from aap.core.roles import ADMIN
 from aap.dossiers.reviewers import CONFLICT_KINDS, Conflict
 from aap.extensions import db
 from aap.organisations.communes import commune_name
 from aap.review import conflict_operations, pool_operations
 from aap.review.conflict_queries import call_conflicts, submitted_dossier
+from aap.review.group_names import group_labels
 from aap.review.models import PoolMember
 from aap.review.pool_forms import AddMemberForm, MemberForm, ReasonForm, RecordConflictForm, RemoveMemberForm
 from aap.review.pool_queries import MEMBER_SORTS, call_readers, pool_members
-from aap.review.reviewer_views import bp, group_labels
-
-staff = role(ADMIN, INSTRUCTOR)
+from aap.review.reviewer_views import bp
 
 
 def _pool_page(call, form, status=200, headers=None):
@@ -35,7 +34,7 @@ def _pool_page(call, form, status=200, headers=None):
 
 
 @bp.route("/instruction/appels/<int:call_id>/relecteurs", methods=["GET", "POST"])
-@allow(staff)
+@allow(instruction_team)
 def pool(call_id):
     call = get_or_404(Call, call_id)
     if request.method == "GET":
@@ -73,7 +72,7 @@ def _member(call_id, member_id) -> PoolMember:
 
 
 @bp.route("/instruction/appels/<int:call_id>/relecteurs/<int:member_id>", methods=["GET", "POST"])
-@allow(staff)
+@allow(instruction_team)
 def member(call_id, member_id):
     member = _member(call_id, member_id)
     form = MemberForm(obj=member)
@@ -87,7 +86,7 @@ def member(call_id, member_id):
 
 
 @bp.post("/instruction/appels/<int:call_id>/relecteurs/<int:member_id>/retirer")
-@allow(staff)
+@allow(instruction_team)
 def remove_member(call_id, member_id):
     member = _member(call_id, member_id)
     if not RemoveMemberForm().validate_on_submit():
@@ -115,7 +114,7 @@ def _conflicts_page(call, form, status=200):
 
 
 @bp.route("/instruction/appels/<int:call_id>/conflits", methods=["GET", "POST"])
-@allow(staff)
+@allow(instruction_team)
 def call_conflicts_page(call_id):
     """Staff read the call's conflicts; administrators record one for a person."""
     call = get_or_404(Call, call_id)

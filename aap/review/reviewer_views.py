@@ -13,18 +13,14 @@ from aap.dossiers.reviewers import ASSIGNED, ASSIGNMENT_STATES, CONFLICT_KINDS, 
 from aap.extensions import db
 from aap.organisations.communes import commune_name
 from aap.review import conflict_operations, pool_operations
-from aap.review.assignment import GROUP_LABELS
 from aap.review.conflict_queries import DOSSIER_SORTS, conflicts_of, submitted_dossiers
+from aap.review.group_names import group_labels
 from aap.review.pool_forms import ConflictForm, PreferencesForm, ReasonForm
 from aap.review.pool_queries import member_of, my_assignments, my_pools, reading_calls
 from aap.review.reviewer_operations import AssignmentRefused, decline
 
 bp = Blueprint("reviewers", __name__)
 reader = role(REVIEWER, COMMITTEE)
-
-
-def group_labels() -> dict[str, str]:
-    return {key: label.translated(_) for key, label in GROUP_LABELS.items()}
 
 
 @bp.get("/relectures")
