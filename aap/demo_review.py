@@ -17,6 +17,7 @@ from aap.extensions import db
 from aap.review.models import SUBMITTED, GridVersion, PoolMember, Review
 from aap.review.queries import PROPOSED_CRITERIA
 from aap.review.scoring import NA, weighted_score
+from aap.review.standings import rebuild_standings
 
 #: (name, stakeholder group, habit: what they add to a dossier's merit, on 0–5)
 REVIEWERS = [("Nadia Benali", "networks", 0), ("Hugo Lefèvre", "networks", 1), ("Sophie Martin", "banks", -1),
@@ -31,8 +32,12 @@ def load_review_demo(current: Call, edition_2021: Call | None, committee: User) 
     """Idempotent: a call that already has a grid is left as it is."""
     if edition_2021 is not None and _grid_of(edition_2021) is None:
         _review_2021(edition_2021)
+        db.session.flush()
+        rebuild_standings(edition_2021.id, utcnow())
     if _grid_of(current) is None:
         _review_current(current, committee)
+        db.session.flush()
+        rebuild_standings(current.id, utcnow())
 
 
 def _grid_of(call: Call) -> GridVersion | None:

@@ -124,6 +124,7 @@ MATRIX = {
     "organisations.create": ("GET", "/structures/nouvelle", signed_in(200)),
     "organisations.export": ("GET", "/structures/export.csv", {**admin_only(200), "instructor": 200}),
     "ranking.dashboard": ("GET", "/instruction/appels/{call}/classement", {**admin_only(200), "instructor": 200}),
+    "ranking.habits": ("GET", "/instruction/appels/{call}/classement/relecteurs", {**admin_only(200), "instructor": 200}),
     "ranking.export_xlsx": ("GET", "/instruction/appels/{call}/export.xlsx", {**admin_only(200), "instructor": 200}),
     "ranking.export_dossiers_csv": ("GET", "/instruction/appels/{call}/dossiers.csv",
                                     {**admin_only(200), "instructor": 200}),

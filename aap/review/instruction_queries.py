@@ -8,6 +8,7 @@ from sqlalchemy import case, func, literal, or_, select
 from aap.auth.models import User
 from aap.calls.models import Call, Strand
 from aap.calls.queries import NEWEST_FIRST
+from aap.core.listing import RowsPage
 from aap.core.text import contains_pattern, sort_key
 from aap.dossiers.access import visible_condition
 from aap.dossiers.models import Dossier
@@ -15,14 +16,11 @@ from aap.dossiers.reviewers import DECLINED, Assignment, Conflict
 from aap.extensions import db
 from aap.organisations.communes import all_communes
 from aap.organisations.models import Membership, Organisation
-from aap.review.aggregates import DIVERGENCE_GAP
-from aap.review.models import SUBMITTED, PoolMember, Review
+from aap.review.models import PoolMember, ReviewStanding
 from aap.workflow.engine import workflow_of_version
 from aap.workflow.models import WorkflowVersion
 
 PER_PAGE = 50
-#: a gap shown as DIVERGENCE_GAP once rounded to two decimals counts, as aap.review.aggregates.divergence says
-_SHOWN_GAP = DIVERGENCE_GAP - Decimal("0.005")
 
 
 def _per_dossier(aggregate, model, *conditions):
@@ -30,25 +28,26 @@ def _per_dossier(aggregate, model, *conditions):
     return select(aggregate).where(model.dossier_id == Dossier.id, *conditions).correlate(Dossier).scalar_subquery()
 
 
-def submitted_count():
-    return _per_dossier(func.count(Review.id), Review, Review.state == SUBMITTED)
-
-
 def _columns():
-    """The list's columns as SQL expressions, named; the sorts and the filters use the same ones."""
-    scored = (Review, Review.state == SUBMITTED, Review.weighted_score.is_not(None))
-    gap = _per_dossier(case((func.count(Review.weighted_score) >= 2,
-                             func.max(Review.weighted_score) - func.min(Review.weighted_score))), *scored)
+    """The list's columns as SQL expressions, named; the sorts and the filters use the same ones.
+
+    Review figures come from the kept standings (aap.review.standings), joined by `_joined`.
+    """
     return {
         "id": Dossier.id, "reference": Dossier.reference, "title": Dossier.title, "organisation": Organisation.name,
         "commune_insee": Organisation.commune_insee, "strand": Strand.name, "amount": Dossier.requested_amount,
         "state": Dossier.state, "workflow_version_id": Dossier.workflow_version_id,
-        "submitted": submitted_count(),
+        "submitted": func.coalesce(ReviewStanding.reviews, 0),
         "assigned": _per_dossier(func.count(Assignment.id), Assignment, Assignment.state != DECLINED),
-        "score": _per_dossier(func.avg(Review.weighted_score), *scored),
-        "divergent": case((gap >= _SHOWN_GAP, 1), else_=0),
+        "score": ReviewStanding.score,
+        "divergent": case((ReviewStanding.divergent, 1), else_=0),
         "conflicts": _per_dossier(func.count(Conflict.id), Conflict),
     }
+
+
+def _joined(query):
+    return query.join(Organisation, Organisation.id == Dossier.organisation_id).outerjoin(
+        ReviewStanding, ReviewStanding.dossier_id == Dossier.id)
 
 
 def _position(expression, names: list[str]):
@@ -74,34 +73,8 @@ class ListFilters:
     problems: list[str] = field(default_factory=list)
 
 
-@dataclass
-class RowsPage:
-    items: list
-    total: int
-    page: int
-    pages: int
-    #: the page the address asked for, beyond the last one when `page` had to be brought back
-    asked: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 def _filtered(user, call: Call, filters: ListFilters, columns, selected):
-    query = select(*selected).select_from(Dossier).join(Organisation, Organisation.id == Dossier.organisation_id)
+    query = _joined(select(*selected).select_from(Dossier))
     query = query.where(visible_condition(user, Dossier), Dossier.call_id == call.id, Dossier.reference.is_not(None))
     return query.where(*_conditions(filters, columns))
 
@@ -122,7 +95,8 @@ def _conditions(filters: ListFilters, columns) -> list:
         conditions.append(Dossier.id.in_(select(Assignment.dossier_id).where(
             Assignment.user_id == filters.reviewer_id, Assignment.state != DECLINED)))
     if filters.conflicts:
-        conditions.append(columns["conflicts"] > 0 if filters.conflicts == "avec" else columns["conflicts"] == 0)
+        declared = Dossier.id.in_(select(Conflict.dossier_id))
+        conditions.append(declared if filters.conflicts == "avec" else ~declared)
     if filters.divergent:
         conditions.append(columns["divergent"] == 1)
     if filters.search:
@@ -158,9 +132,8 @@ def dossier_rows(user, call: Call, filters: ListFilters, versions: dict, sort: s
         Strand, Strand.id == Dossier.strand_id)
     chosen = _ordered(chosen, key, Dossier.id, descending).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     chosen = chosen.subquery("page_ids")  # the page's ids first, so that only its rows are aggregated
-    query = (select(*(expression.label(name) for name, expression in columns.items())).select_from(Dossier)
-             .join(chosen, chosen.c.id == Dossier.id).join(Organisation, Organisation.id == Dossier.organisation_id)
-             .outerjoin(Strand, Strand.id == Dossier.strand_id))
+    query = _joined(select(*(expression.label(name) for name, expression in columns.items())).select_from(Dossier)
+                    .join(chosen, chosen.c.id == Dossier.id)).outerjoin(Strand, Strand.id == Dossier.strand_id)
     rows = db.session.execute(_ordered(query, chosen.c.sort_key, Dossier.id, descending)).all()
     return RowsPage(items=rows, total=total, page=page, pages=pages, asked=asked)
 
@@ -199,10 +172,10 @@ def private_draft_count_in(user, call: Call) -> int:
 def instructed_calls(user) -> list[tuple[Call, int, int, int]]:
     """Each call with its submitted dossiers, those still short of reviews and those reviewed, in two queries."""
     calls = db.session.execute(select(Call).order_by(*NEWEST_FIRST)).scalars().all()
-    reviewed = case((submitted_count() >= Call.reviews_per_dossier, 1), else_=0)
+    reviewed = case((func.coalesce(ReviewStanding.reviews, 0) >= Call.reviews_per_dossier, 1), else_=0)
     counts = db.session.execute(
         select(Dossier.call_id, func.count(Dossier.id), func.coalesce(func.sum(reviewed), 0))
-        .join(Call, Call.id == Dossier.call_id)
+        .join(Call, Call.id == Dossier.call_id).outerjoin(ReviewStanding, ReviewStanding.dossier_id == Dossier.id)
         .where(visible_condition(user, Dossier), Dossier.reference.is_not(None)).group_by(Dossier.call_id)).all()
     by_call = {call_id: (submitted, int(done)) for call_id, submitted, done in counts}
     return [(call, *_three(by_call.get(call.id, (0, 0)))) for call in calls]

@@ -2,11 +2,10 @@
 from decimal import Decimal
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from aap.calls.models import Call
-from aap.core.listing import requested_page, requested_sort
+from aap.core.listing import past_the_end, requested_page, requested_sort
 from aap.core.permissions import allow, instruction_team
 from aap.extensions import db
 from aap.organisations.communes import all_communes, commune_name, current_communes
@@ -48,9 +47,8 @@ def dossiers(call_id):
                            {user_id for user_id, _name in reviewers})
     sort, descending = requested_sort(request.args, SORTS, "reference", descending=False)
     page = queries.dossier_rows(current_user, call, filters, versions, sort, descending, requested_page(request.args))
-    if page.asked > page.page:
-        filters.problems.append(_("La page %(asked)d n'existe pas : voici la dernière, la page %(last)d.",
-                                  asked=page.asked, last=page.page))
+    if past_the_end(page):
+        filters.problems.append(past_the_end(page))
     labels = {version_id: workflow_of_version(version) for version_id, version in versions.items()}
     return render_template(
         "review/instruction_dossiers.html", call=call, page=page, filters=filters, sort=sort, descending=descending,

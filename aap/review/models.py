@@ -92,3 +92,30 @@ class Review(TimestampMixin, db.Model):
     grid_version = relationship("GridVersion")
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+class ReviewStanding(db.Model):
+    """A dossier's submitted reviews in figures, kept as each review is submitted (aap.review.standings).
+
+    Lists sort and filter on these columns in SQL, and never aggregate the reviews of a whole call per view.
+    """
+
+    __tablename__ = "review_standings"
+    __table_args__ = (Index("ix_review_standings_call_id_score", "call_id", "score"),)
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    #: submitted reviews, and those of them with a weighted score ("n/a" throughout left out)
+    reviews: Mapped[int] = mapped_column(default=0)
+    scored: Mapped[int] = mapped_column(default=0)
+    #: the mean of the weighted scores, kept to ten decimals: rounding it to two gives the exact mean's rounding
+    score: Mapped[Decimal | None] = mapped_column(Numeric(20, 10))
+    lowest: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
+    highest: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
+    divergent: Mapped[bool] = mapped_column(default=False)
+    #: recommendation key → how many reviews give it
+    recommendations: Mapped[dict] = mapped_column(JSON, default=dict)
+    mean_proposed: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))
+    #: grows at every change, so that a call's sum of revisions tells whether its ranking must be computed again
+    revision: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

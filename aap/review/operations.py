@@ -14,6 +14,7 @@ from aap.extensions import db
 from aap.review.models import DRAFT, SUBMITTED, GridVersion, Review
 from aap.review.queries import call_dossiers, criteria_of, current_grid, frozen_at, proposed_grid
 from aap.review.scoring import Grid, read_answer, weighted_score
+from aap.review.standings import lock_dossier, record_standing
 from aap.workflow import audit
 
 #: the audit record of a freeze, in each dossier's history
@@ -90,6 +91,8 @@ def save_review(dossier, user, review: Review | None, data: ReviewInput, *, subm
 
     `expected_version` is the review's lock_version the form showed, None when there was no review yet.
     """
+    if submitting or (review is not None and review.state == SUBMITTED):
+        lock_dossier(dossier.id)
     refuse_if_frozen(dossier, review)
     if (review.lock_version if review else None) != expected_version:
         raise stale()
@@ -108,6 +111,8 @@ def save_review(dossier, user, review: Review | None, data: ReviewInput, *, subm
         db.session.flush()
     except (StaleDataError, IntegrityError):
         raise stale() from None
+    if review.state == SUBMITTED:
+        record_standing(dossier, now)
     return review
 
 
@@ -155,6 +160,7 @@ def freeze_reviews(target, at: datetime, actor=None) -> int:
 
 
 def _freeze_dossier(dossier, at: datetime, actor) -> int:
+    lock_dossier(dossier.id)  # a review submitted meanwhile is either in before the freeze, or refused after it
     reviews = {review.user_id: review for review in db.session.execute(
         db.select(Review).where(Review.dossier_id == dossier.id)).scalars()}
     waiting = db.session.execute(db.select(Assignment.user_id).where(

@@ -8,6 +8,7 @@ from aap.core.models import utcnow
 from aap.dossiers.reviewers import Assignment, Conflict
 from aap.extensions import db
 from aap.review.models import SUBMITTED, Review
+from aap.review.standings import rebuild_standings
 from aap.workflow import engine
 from tests import factories
 from tests.browser.test_workflow import sign_in
@@ -40,6 +41,7 @@ def instructed_call(live_app):
             titles[title] = dossier.id
         db.session.add(Conflict(dossier_id=titles["Jardin partagé"], user_id=reviewers[1].id, kind="other",
                                 details="Ancienne salariée", declared_at=utcnow()))
+        rebuild_standings(call.id, utcnow())
         db.session.commit()
         return {"call": call.id, "title": call.title, "email": instructor.email, "secret": instructor.totp_secret,
                 "ids": titles}

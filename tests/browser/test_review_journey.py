@@ -161,8 +161,11 @@ def test_the_review_of_a_call_from_reading_to_the_export(page, live_app, live_wo
     page.goto(f"/instruction/appels/{review_call['call']}/classement")
     page.audit()
     assert page.get_by_text(re.compile("recentrée sur la moyenne de son relecteur")).is_visible()
+    page.get_by_role("link", name="Voir les habitudes de chaque relecteur·rice").click()
+    page.audit()
     habits = page.get_by_role("table", name=re.compile("Moyenne et écart type"))
     assert "Nadia Réseau" in habits.inner_text() and "calibré" in habits.inner_text()
+    page.get_by_role("link", name="Classement", exact=True).click()
     page.get_by_role("link", name="Classer sur les notes calibrées").click()
     page.audit()
     with page.expect_download() as download:

@@ -89,7 +89,9 @@ def test_the_demo_shows_a_review_to_read_and_reviews_to_write(app, client, sessi
     edition = db.session.execute(db.select(Call).where(Call.title == EDITION_2021)).scalar_one()
     client.login(find_user(PERSONAS["instructor"][0]))
     ranking = client.get(f"/instruction/appels/{edition.id}/classement")
-    assert ranking.status_code == 200 and "Nadia Benali" in ranking.page and "calibré" in ranking.page
+    assert ranking.status_code == 200 and "calibrée" in ranking.page and "<td>3</td>" in ranking.page
+    habits = client.get(f"/instruction/appels/{edition.id}/classement/relecteurs")
+    assert "Nadia Benali" in habits.page and "calibré" in habits.page
     assert db.session.execute(db.select(db.func.count()).select_from(Review).where(
         Review.dossier_id.in_(db.select(Dossier.id).where(Dossier.call_id == edition.id)))).scalar_one() == 37 * 3
     client.post("/deconnexion")

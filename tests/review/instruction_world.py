@@ -11,6 +11,7 @@ from aap.dossiers.reviewers import Assignment, Conflict
 from aap.extensions import db
 from aap.organisations.models import Organisation
 from aap.review.models import SUBMITTED, GridVersion, Review
+from aap.review.standings import rebuild_standings
 from tests import factories
 
 _numbers = itertools.count(1)
@@ -56,6 +57,7 @@ def seed(call, count: int, reviewers: list, state: str = "submitted") -> list[in
     for model, rows in ((Assignment, assignments), (Review, reviews), (Conflict, conflicts)):
         if rows:
             db.session.execute(insert(model), rows)
+    rebuild_standings(call.id, now)  # the reviews are written as rows, not submitted through the operation
     db.session.commit()
     return list(dossier_ids)
 

@@ -10,6 +10,7 @@ from aap.dossiers.reviewers import DECLINED, Assignment, Conflict
 from aap.extensions import db
 from aap.review.aggregates import divergence, summarise
 from aap.review.models import DRAFT, SUBMITTED, PoolMember, Review
+from aap.review.standings import rebuild_standings
 from aap.workflow import engine
 from tests import factories
 from tests.review.instruction_world import grid_of, reference_order, reviewers_of, seed
@@ -61,6 +62,7 @@ def small(session):
     db.session.add(Conflict(dossier_id=low.id, user_id=reviewers[2].id, kind="family", declared_at=utcnow()))
     pooled = factories.make_user(full_name="Denise Pool")
     db.session.add(PoolMember(call_id=call.id, user_id=pooled.id, group="networks"))
+    rebuild_standings(call.id, utcnow())
     db.session.commit()
     return {"call": call, "high": high, "low": low, "bare": bare, "reviewers": reviewers, "creation": creation,
             "other": other, "pooled": pooled}
@@ -234,6 +236,7 @@ def test_the_divergence_flag_agrees_with_the_aggregates(client, login_as, sessio
         review(dossier, reviewers[0], grid, "10")
         review(dossier, reviewers[1], grid, str(Decimal("10") + Decimal(gap)))
         dossiers.append(dossier)
+    rebuild_standings(call.id, utcnow())
     db.session.commit()
     login_as("instructor")
     rows = rows_of(listing(client, call))

@@ -1,6 +1,7 @@
 """The call's review dashboard and its exports: rankings raw and calibrated per strand, XLSX and CSV."""
 import csv
 import io
+import re
 from decimal import Decimal
 from itertools import count
 
@@ -8,10 +9,12 @@ import pytest
 from openpyxl import load_workbook
 
 from aap.calls.models import Strand
+from aap.core.models import utcnow
 from aap.dossiers.models import Dossier
 from aap.extensions import db
 from aap.review.models import SUBMITTED, GridVersion, PoolMember, Review
 from aap.review.scoring import Criterion, Grid, weighted_score
+from aap.review.standings import rebuild_standings
 from tests import factories
 
 CRITERIA = [{"key": "utilite", "label": "Utilité sociale", "weight": "2", "minimum": "0", "maximum": "5",
@@ -72,6 +75,7 @@ def scored(session):
         review(dossier, generous, grid, score)
     review(dossiers[0], generous, grid, 3, recommendation="favorable", proposed_amount=Decimal("9000"))
     review(dossiers[3], severe, grid, 2, recommendation="reserve")
+    rebuild_standings(call.id, utcnow())  # reviews written as rows, not submitted through the operation
     db.session.commit()
     return call, dossiers, grid
 
@@ -88,7 +92,9 @@ def test_the_dashboard_ranks_raw_and_calibrated_and_says_how(client, scored):
     calibrated = client.get(f"/instruction/appels/{call.id}/classement?classement=calibre").page
     # the severe reviewer's 2/5 is above their habit, the generous one's 4/5 is their habit: z = 0.71 against 0
     assert sorted(references, key=calibrated.index) == [references[i] for i in (3, 1, 2, 0)]
-    assert "Sévère" in page.page and "Généreux" in page.page
+    assert f'href="/instruction/appels/{call.id}/classement/relecteurs"' in page.page
+    habits = client.get(f"/instruction/appels/{call.id}/classement/relecteurs")
+    assert habits.status_code == 200 and "Sévère" in habits.page and "Généreux" in habits.page
 
 
 def test_the_xlsx_holds_numbers_as_numbers_and_formulas_as_text(client, scored):
@@ -136,7 +142,7 @@ def test_only_the_instruction_team_reaches_the_dashboard_and_exports(client, sco
     call, _dossiers, _grid = scored
     user = factories.make_user(roles=() if role == "holder" else (role,), call=call, totp=role != "holder")
     client.login(user)
-    for path in ("classement", "export.xlsx", "dossiers.csv", "relectures.csv"):
+    for path in ("classement", "classement/relecteurs", "export.xlsx", "dossiers.csv", "relectures.csv"):
         assert client.get(f"/instruction/appels/{call.id}/{path}").status_code == 403
 
 
@@ -160,6 +166,7 @@ def _seed_reviewed(call, grid, number):
     for i, dossier in enumerate(dossiers):
         for reviewer in reviewers:
             review(dossier, reviewer, grid, (i + reviewer.id) % 6, (i * 7) % 6)
+    rebuild_standings(call.id, utcnow())
     db.session.commit()
 
 
@@ -176,3 +183,40 @@ def test_dashboard_and_exports_cost_the_same_queries_for_10_and_1000_dossiers(cl
             counts[number, path] = counted.n
     assert counts[10, "classement"] == counts[1000, "classement"]
     assert counts[10, "export.xlsx"] == counts[1000, "export.xlsx"]
+
+
+def test_one_strand_at_a_time_fifty_dossiers_a_page_choices_kept_in_the_address(client, session):
+    call, grid = seed_call()
+    dossiers = seed_dossiers(call, 120)  # 60 in each strand
+    reviewer = seed_reviewer(call)
+    for index, dossier in enumerate(dossiers):
+        review(dossier, reviewer, grid, index % 6)
+    rebuild_standings(call.id, utcnow())
+    db.session.commit()
+    client.login(factories.make_user(roles=("instructor",), totp=True))
+    base = f"/instruction/appels/{call.id}/classement"
+    first = client.get(base).page
+    creation, development = call.strands
+    assert "Création (60 dossiers)" in first and "Développement (60 dossiers)" in first
+    assert f'href="{base}?volet={creation.id}" aria-current="page"' in first
+    assert first.count('<th scope="row">') == 50 and "page 1 sur 2" in first
+    second = client.get(f"{base}?volet={development.id}&classement=calibre&page=2").page
+    assert second.count('<th scope="row">') == 10 and "classés sur la note calibrée" in second
+    in_development = {d.reference for d in dossiers if d.strand_id == development.id}
+    shown = set(re.findall(r"AAP-2026-\d{5}", second))
+    assert shown and shown <= in_development
+    assert f'volet={development.id}&classement=calibre&page=1' in second  # the way back keeps the choices
+
+
+@pytest.mark.parametrize("args, message", [
+    ("volet=999999", "Volet : « 999999 » n'a aucun dossier déposé dans cet appel ; voici le premier volet."),
+    ("volet=abc", "Volet : « abc » n'a aucun dossier déposé dans cet appel ; voici le premier volet."),
+    ("page=40", "La page 40 n'existe pas : voici la dernière, la page 1."),
+])
+def test_a_bad_strand_or_page_is_said_and_the_nearest_shown(client, scored, args, message):
+    call, dossiers, _grid = scored
+    client.login(factories.make_user(roles=("instructor",), totp=True))
+    page = client.get(f"/instruction/appels/{call.id}/classement?{args}")
+    assert page.status_code == 200
+    assert message in page.page
+    assert dossiers[0].reference in page.page

@@ -1,59 +1,17 @@
 """The grid editor, the review form and the review panel, through the pages people use."""
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 
 from aap.core.models import utcnow
 from aap.dossiers.reviewers import ASSIGNED, DONE, Assignment, Conflict
 from aap.extensions import db
-from aap.review.models import GridVersion, PoolMember, Review
+from aap.review.models import GridVersion, Review
 from aap.review.operations import freeze_reviews
 from aap.workflow import engine
 from aap.workflow.models import AuditRecord
 from tests import factories
-
-GOOD = {"score_utilite_sociale": "4", "score_ancrage_territorial": "3,5", "score_gouvernance": "5",
-        "score_viabilite": "2", "score_cooperation": "n/a", "score_emplois": "",
-        "committee_comment": "Projet solide, ancré dans le quartier.", "holder_comment": "Précisez le budget.",
-        "recommendation": "favorable", "proposed_amount": "10000"}
-
-
-@pytest.fixture
-def world(session):
-    call = factories.make_open_call()
-    holder = factories.make_user()
-    organisation = factories.make_organisation(members=[holder])
-    dossier = factories.make_dossier(call, organisation, holder)
-    engine.apply_transition(dossier.id, "submit", holder)
-    reviewers = [factories.make_user(roles=("reviewer",), call=call, totp=True, full_name=f"Relectrice{n}")
-                 for n in range(3)]
-    for reviewer, group in zip(reviewers, ["banks", "networks", None]):
-        db.session.add(Assignment(dossier_id=dossier.id, user_id=reviewer.id))
-        if group:
-            db.session.add(PoolMember(call_id=call.id, user_id=reviewer.id, group=group))
-    admin = factories.make_user(roles=("admin",), totp=True)
-    db.session.commit()
-    return SimpleNamespace(call=call, holder=holder, organisation=organisation, dossier=dossier, reviewers=reviewers,
-                           admin=admin)
-
-
-def review_of(world, reviewer):
-    return db.session.execute(db.select(Review).where(Review.dossier_id == world.dossier.id,
-                                                      Review.user_id == reviewer.id)).scalar_one_or_none()
-
-
-def post_review(client, world, action="submit", version="", **changes):
-    return client.post(f"/relectures/dossiers/{world.dossier.id}", data={**GOOD, **changes, "action": action,
-                                                                         "version": version})
-
-
-def submit(client, world, reviewer, **changes):
-    client.login(reviewer)
-    response = post_review(client, world, **changes)
-    assert response.status_code == 302, response.page
-    return review_of(world, reviewer)
-
+from tests.review.helpers import GOOD, post_review, review_of, submit
 
 # --- the review form -------------------------------------------------------------------------------------------
 
