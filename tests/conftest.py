@@ -94,6 +94,21 @@ def committed(app):
 
 
 @pytest.fixture
+def own_database_app(app, tmp_path):
+    """An app on a database of its own, whose commits are real, so that it can be migrated down and up."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        url = postgres_database(f"aap_upgrade_{os.getpid()}")
+    else:
+        url = f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"
+    other = build_test_app(url, app.config["REDIS_URL"], SMTP_URL=app.config["SMTP_URL"],
+                           AUDIT_CHECKPOINT_FILE=str(tmp_path / "audit-checkpoints.log"))
+    yield other
+    jobs.bind_app(app)
+    with other.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
 def session(app):
     """Each test runs inside a transaction that is rolled back; the app's commits become savepoints."""
     with app.app_context():

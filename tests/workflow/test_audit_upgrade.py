@@ -1,39 +1,19 @@
 """Chains sealed with plain sha256 before AUDIT_KEY existed, carried through the real migration."""
 import hashlib
 import json
-import os
 
 import flask_migrate
-import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import defer
 
-from aap.core import jobs
 from aap.dossiers.receipts import Receipt
 from aap.extensions import db
 from aap.workflow import engine
 from aap.workflow.audit import record_content, verify_all
 from aap.workflow.models import AuditRecord
 from tests import factories
-from tests.conftest import build_test_app
-from tests.services import postgres_database
 
 BEFORE = "0010_login_sessions"
-
-
-@pytest.fixture
-def own_database_app(app, tmp_path):
-    """An app on a database of its own, whose commits are real, so that it can be migrated down and up."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        url = postgres_database(f"aap_audit_upgrade_{os.getpid()}")
-    else:
-        url = f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"
-    other = build_test_app(url, app.config["REDIS_URL"], SMTP_URL=app.config["SMTP_URL"],
-                           AUDIT_CHECKPOINT_FILE=str(tmp_path / "audit-checkpoints.log"))
-    yield other
-    jobs.bind_app(app)
-    with other.app_context():
-        db.engine.dispose()
 
 
 def _legacy_hash(record) -> str:
