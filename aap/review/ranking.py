@@ -87,11 +87,12 @@ def call_ranking(call) -> CallRanking:
 
 
 def _compute(call_id: int) -> CallRanking:
-    dossiers = db.session.execute(
+    connection = db.session.connection()  # plain rows, without the ORM's bookkeeping for 10,000 of them
+    dossiers = connection.execute(
         select(Dossier.id, Dossier.strand_id, ReviewStanding.score)
         .outerjoin(ReviewStanding, ReviewStanding.dossier_id == Dossier.id)
         .where(Dossier.call_id == call_id, Dossier.reference.is_not(None))).all()
-    reviews = db.session.execute(
+    reviews = connection.execute(
         select(Review.dossier_id, Review.user_id, Review.weighted_score)
         .join(Dossier, Dossier.id == Review.dossier_id)
         .where(Dossier.call_id == call_id, Dossier.reference.is_not(None), Review.state == SUBMITTED)).all()
