@@ -6,6 +6,7 @@ from aap.admin.domain import DOMAIN as ADMIN
 from aap.auth.domain import DOMAIN as AUTH
 from aap.bulk.domain import DOMAIN as BULK
 from aap.calls.domain import DOMAIN as CALLS
+from aap.committee.domain import DOMAIN as COMMITTEE
 from aap.core.domain import DOMAIN as CORE
 from aap.core.periodic import register_sweep
 from aap.dossiers.domain import DOMAIN as DOSSIERS
@@ -19,7 +20,8 @@ from aap.workflow import registry
 from aap.workflow.domain import DOMAIN as WORKFLOW
 from aap.workflow.subject import register_subject
 
-DOMAINS = (CORE, MAIL, AUTH, NOTIFICATIONS, ORGANISATIONS, WORKFLOW, CALLS, DOSSIERS, INSTRUCTION, REVIEW, BULK, ADMIN)
+DOMAINS = (CORE, MAIL, AUTH, NOTIFICATIONS, ORGANISATIONS, WORKFLOW, CALLS, DOSSIERS, INSTRUCTION, REVIEW, COMMITTEE,
+           BULK, ADMIN)
 
 
 def register_parts(domains=DOMAINS) -> None:

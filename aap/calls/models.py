@@ -53,6 +53,8 @@ class Call(TimestampMixin, db.Model):
     review_days: Mapped[int] = mapped_column(default=21)
     #: reviewers do not see the organisation, nor the answers the form marks as identifying
     hide_holder_identity: Mapped[bool] = mapped_column(default=False)
+    #: the committee's members score each dossier in session, on the call's grid (no review beforehand)
+    scores_in_session: Mapped[bool] = mapped_column(default=False)
 
     #: the application form new dossiers are given; dossiers keep the version they started with
     form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id", use_alter=True))
