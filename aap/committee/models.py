@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aap.committee.access import session_access
 from aap.core.models import TimestampMixin, UTCDateTime
 from aap.extensions import db
 
@@ -63,6 +64,9 @@ class CommitteeSession(TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def can(self, action: str, user) -> bool:
+        return session_access(user, self).allows(action)
 
 
 class SessionMember(TimestampMixin, db.Model):
