@@ -20,6 +20,7 @@ from aap.notifications.models import Notification
 from aap.review.models import PoolMember
 from aap.workflow import audit, engine
 from tests import factories
+from tests.committee.agenda_world import make_session
 
 # the holder goes last: their POSTs change the dossier that the others have just tried
 ROLES = ["anonymous", "other_holder", "instructor", "reviewer", "committee", "funder", "admin", "holder"]
@@ -90,6 +91,19 @@ def call_readers(outcome) -> dict:
 
 
 #: endpoint (or endpoint#variant): (method, path template, outcome per role); paths take the world's ids
+AGENDA = "/comite/seances/{committee_session}/ordre-du-jour"
+
+
+def session_people(outcome) -> dict:
+    """A committee session: its staff (admin, instructor) and its convened members; strangers are not told."""
+    return {**signed_in(404), "admin": outcome, "instructor": outcome, "committee": outcome}
+
+
+def session_staff(outcome) -> dict:
+    """What only the instruction team does to a session; a convened member is refused."""
+    return {**session_people(outcome), "committee": 403}
+
+
 MATRIX = {
     "public_calls.home": ("GET", "/", everyone(200)),
     "core.accessibility": ("GET", "/accessibilite", everyone(200)),
@@ -233,6 +247,13 @@ MATRIX = {
     "reviewers.conflicts#other_call": ("GET", "/relectures/appels/{draft_call}/conflits", call_readers(404)),
     "reviewers.declare_conflict": ("GET", "/relectures/appels/{call}/conflits/{submitted}", call_readers(200)),
     "reviewers.declare_conflict#draft": ("GET", "/relectures/appels/{call}/conflits/{dossier}", call_readers(404)),
+    "committee_agenda.page": ("GET", AGENDA, session_people(200)),
+    "committee_agenda.preparation": ("GET", "/comite/seances/{committee_session}/preparation", session_people(200)),
+    "committee_agenda.add": ("POST", AGENDA + "/inscrire", session_staff(to(AGENDA))),
+    "committee_agenda.remove": ("POST", AGENDA + "/999999/retirer", session_staff(to(AGENDA))),
+    "committee_agenda.move_up": ("POST", AGENDA + "/999999/monter", session_staff(to(AGENDA))),
+    "committee_agenda.move_down": ("POST", AGENDA + "/999999/descendre", session_staff(to(AGENDA))),
+    "committee_agenda.order": ("POST", AGENDA + "/trier", session_staff(to(AGENDA))),
 }
 UNGUARDED = {"static"}
 
@@ -274,6 +295,7 @@ def world(session):
     engine.apply_transition(other_submitted.id, "submit", users["holder"])
     conflict = Conflict(dossier_id=other_submitted.id, user_id=users["funder"].id, kind="family", declared_at=utcnow())
     db.session.add_all([assignment, pool_member, conflict])
+    committee_session = make_session(call, [users["committee"]])
     db.session.commit()
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
@@ -282,7 +304,8 @@ def world(session):
                    "draft_call": draft_call.id, "version": call.workflow_version_id, "submitted": submitted.id,
                    "receipt": receipt.id, "notification": notification.id, "attachment": attachment.id, "message": message.id,
                    "bulk_message": bulk_message.id, "announcement": announcement.id, "assignment": assignment.id,
-                   "pool_member": pool_member.id, "conflict": conflict.id}
+                   "pool_member": pool_member.id, "conflict": conflict.id,
+                   "committee_session": committee_session.id}
 
 
 def outcome(response) -> str | int:

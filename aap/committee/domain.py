@@ -1,5 +1,8 @@
 """What the committee adds: sessions and their members, the agenda, the live meeting, votes and the minutes."""
-from aap.committee import models  # noqa: F401  (the committee's tables belong to the app's metadata)
+from aap.committee import (
+    agenda_views,
+    models,  # noqa: F401  (the committee's tables belong to the app's metadata)
+)
 from aap.core.domains import Domain
 
-DOMAIN = Domain("committee")
+DOMAIN = Domain("committee", blueprints=(agenda_views.bp,))

@@ -7,7 +7,7 @@ here, in French, before it reaches a query.
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
@@ -54,6 +54,17 @@ class Form(FlaskForm):
     """The base of every form of the application (CSRF included)."""
 
     Meta = type("Meta", (_CheckedMeta, FlaskForm.Meta), {})
+
+
+class ActionForm(Form):
+    """A button with nothing but its CSRF token."""
+
+
+def sent_by_button(form: Form) -> Form:
+    """A form that only buttons send: invalid means forged or expired, not mistyped (400)."""
+    if not form.validate_on_submit():
+        abort(400)
+    return form
 
 
 class SubForm(PlainForm):

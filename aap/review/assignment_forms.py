@@ -27,7 +27,3 @@ class PairButton(Form):
 class ConfirmForm(Form):
     #: the number of changes by hand the person saw: a proposal changed since is not confirmed blindly
     edits = IntegerField(validators=[InputRequired()])
-
-
-class ActionForm(Form):
-    """A button with nothing but its CSRF token."""

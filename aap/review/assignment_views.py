@@ -7,13 +7,13 @@ from sqlalchemy.exc import IntegrityError
 
 from aap.calls.models import Call
 from aap.core import ratelimit
-from aap.core.inputs import database_int
+from aap.core.inputs import ActionForm, database_int, sent_by_button
 from aap.core.permissions import allow, get_or_404, instruction_team
 from aap.dossiers.models import Dossier
 from aap.dossiers.reviewers import ASSIGNMENT_STATES, Assignment
 from aap.extensions import db
 from aap.review import assignment_operations as operations
-from aap.review.assignment_forms import ActionForm, ConfirmForm, PairButton, PairForm
+from aap.review.assignment_forms import ConfirmForm, PairButton, PairForm
 from aap.review.assignment_page import preview, translated
 from aap.review.assignment_runs import RUN_STATES, AssignmentRun
 
@@ -31,13 +31,6 @@ def _id(value) -> int | None:
         return database_int(str(value))
     except ValueError:
         return None
-
-
-def _checked(form):
-    """A form that only buttons send: invalid means forged or expired, not mistyped."""
-    if not form.validate_on_submit():
-        abort(400)
-    return form
 
 
 def _pair_form(page_data=None, prefix="") -> PairForm:
@@ -95,7 +88,7 @@ def _commit_or_flash(operation, success: str | None = None) -> bool:
 @allow(instruction_team)
 def run(call_id):
     call = get_or_404(Call, call_id)
-    _checked(ActionForm())
+    sent_by_button(ActionForm())
     _commit_or_flash(lambda: operations.request_run(call, current_user),
                      _("Affectation automatique demandée : le calcul se fait en arrière-plan, cette page se met à "
                        "jour toute seule."))
@@ -118,7 +111,7 @@ def _dossier_of(call: Call, dossier_id) -> Dossier:
 
 
 def _button() -> tuple[int, int]:
-    form = _checked(PairButton())
+    form = sent_by_button(PairButton())
     reviewer, dossier = _id(form.reviewer.data), _id(form.dossier.data)
     if reviewer is None or dossier is None:
         abort(400)
@@ -164,7 +157,7 @@ def add_proposed(call_id, run_id):
 @allow(instruction_team)
 def confirm(call_id, run_id):
     call, run = _run_of(call_id, run_id)
-    form = _checked(ConfirmForm())
+    form = sent_by_button(ConfirmForm())
     if _limited():
         return _page(call_id)
     _commit_or_flash(lambda: operations.confirm(run, call, current_user, form.edits.data),
@@ -192,6 +185,6 @@ def remove_assignment(call_id, assignment_id):
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or assignment.dossier.call_id != call.id:
         abort(404)
-    _checked(ActionForm())
+    sent_by_button(ActionForm())
     _commit_or_flash(lambda: operations.remove_assignment(call, assignment), _("Affectation retirée."))
     return _page(call_id)
