@@ -1,12 +1,29 @@
 """Calibration per reviewer across a call, and the raw and calibrated rankings per strand."""
+import re
+import statistics
+from collections import Counter
 from decimal import Decimal, localcontext
+from fractions import Fraction
+from types import MappingProxyType
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aap.review.calibration import EXPLANATION, ScoredReview, Standing, calibrate, rank, rankings_by_strand
-from aap.review.scoring import Criterion, Grid, rounded, weighted_score
+from aap.review.calibration import (
+    EXPLANATION,
+    Calibration,
+    Rank,
+    ReviewerCalibration,
+    ScoredReview,
+    Standing,
+    StrandRanking,
+    calibrate,
+    rank,
+    rankings_by_strand,
+)
+from aap.review.scoring import CONTEXT, Criterion, Grid, rounded, shown, weighted_score
+from aap.review.texts import _l
 from tests.review.strategies import PROPERTIES, two_places
 
 D = Decimal
@@ -156,3 +173,169 @@ def test_calibration_ignores_the_thread_decimal_context():
     with localcontext() as context:
         context.prec = 3
         assert calibrate(reviews) == expected
+
+
+# A plain restatement of the calibration and the rankings, in fractions and `statistics`: the arithmetic of the
+# module must give the same results, digit for digit, the same order of entries and the same reasons.
+
+def reference_calibration(reviews: list[ScoredReview]) -> Calibration:
+    if len({(review.dossier, review.reviewer) for review in reviews}) != len(reviews):
+        raise ValueError("a reviewer reviews the same dossier twice")
+    scores: dict[int, list[Fraction]] = {}
+    for review in reviews:
+        scores.setdefault(review.reviewer, [])
+        if review.score is not None:
+            scores[review.reviewer].append(Fraction(review.score))
+    reviewers = {reviewer: reference_habits(reviewer, values) for reviewer, values in scores.items()}
+    z_scores = {}
+    for review in reviews:
+        values = scores[review.reviewer]
+        if review.score is None or not reviewers[review.reviewer].calibrated:
+            z_scores[(review.dossier, review.reviewer)] = None
+            continue
+        mean = sum(values, Fraction(0)) / len(values)
+        variance = sum(((value - mean) ** 2 for value in values), Fraction(0)) / len(values)
+        deviation = Fraction(review.score) - mean
+        size = decimal_sqrt(deviation ** 2 / variance)
+        z_scores[(review.dossier, review.reviewer)] = size.copy_negate() if deviation < 0 else size
+    by_dossier: dict[int, list[Decimal]] = {}
+    for (dossier, _reviewer), z in z_scores.items():
+        by_dossier.setdefault(dossier, [])
+        if z is not None:
+            by_dossier[dossier].append(z)
+    with localcontext(CONTEXT):
+        dossiers = {dossier: statistics.mean(zs) if zs else None for dossier, zs in by_dossier.items()}
+    return Calibration(MappingProxyType(reviewers), MappingProxyType(z_scores), MappingProxyType(dossiers))
+
+
+def reference_habits(reviewer: int, values: list[Fraction]) -> ReviewerCalibration:
+    too_few = _l("%(count)s relecture notée : il en faut au moins %(needed)s pour connaître ses habitudes.",
+                 count=len(values), needed=2)
+    if not values:
+        return ReviewerCalibration(reviewer, 0, None, None, too_few)
+    mean = sum(values, Fraction(0)) / len(values)
+    variance = sum(((value - mean) ** 2 for value in values), Fraction(0)) / len(values)
+    with localcontext(CONTEXT):
+        shown_mean = Decimal(mean.numerator) / Decimal(mean.denominator)
+    reason = too_few if len(values) < 2 else None
+    if reason is None and variance == 0:
+        reason = _l("Toutes ses notes sont égales (%(score)s/100) : elles ne départagent aucun dossier.",
+                    score=shown(shown_mean))
+    return ReviewerCalibration(reviewer, len(values), shown_mean, decimal_sqrt(variance), reason)
+
+
+def decimal_sqrt(value: Fraction) -> Decimal:
+    with localcontext(CONTEXT):
+        return (Decimal(value.numerator) / Decimal(value.denominator)).sqrt()
+
+
+def reference_rank(standings: list[Standing], calibrated: bool = False) -> tuple[Rank, ...]:
+    def value(standing):
+        return standing.calibrated if calibrated else standing.score
+
+    def other(standing):
+        return standing.score if calibrated else standing.calibrated
+
+    def higher_first(number):
+        return (1, Decimal(0)) if number is None else (0, rounded(number).copy_negate())
+
+    ordered = sorted(standings, key=lambda s: (higher_first(value(s)), higher_first(other(s)), s.dossier))
+    shown_values = Counter(rounded(value(standing)) for standing in standings)
+    ranks = []
+    for standing in ordered:
+        if value(standing) is None:
+            ranks.append(Rank(None, standing.dossier, None, False))
+        else:
+            ranks.append(Rank(len(ranks) + 1, standing.dossier, value(standing),
+                              shown_values[rounded(value(standing))] > 1))
+    return tuple(ranks)
+
+
+def reference_rankings(standings: list[Standing]) -> dict[int, StrandRanking]:
+    strands = sorted({standing.strand for standing in standings})
+    return {strand: StrandRanking(reference_rank([s for s in standings if s.strand == strand]),
+                                  reference_rank([s for s in standings if s.strand == strand], calibrated=True))
+            for strand in strands}
+
+
+def digits(calibration: Calibration) -> tuple:
+    """Everything a calibration says, Decimals as written (repr), entries in their order, reasons with their values."""
+    return (repr(calibration), list(calibration.reviewers), list(calibration.z_scores), list(calibration.dossiers),
+            [(habits.reason.msgid, habits.reason.values) for habits in calibration.uncalibrated])
+
+
+def weighted_scores(max_places: int = 4) -> st.SearchStrategy[Decimal | None]:
+    """Weighted scores as stored (up to 4 decimals), the ends of the scale, or none when every criterion was n/a."""
+    return st.one_of(
+        st.none(), st.sampled_from([D(0), D(100), D("0.0000"), D("100.0000"), D("50.0000")]),
+        st.integers(min_value=0, max_value=max_places).flatmap(
+            lambda places: st.decimals(min_value=0, max_value=100, places=places)))
+
+
+@st.composite
+def calls(draw, scores: st.SearchStrategy[Decimal | None]) -> list[ScoredReview]:
+    """Reviews of a call, some reviewers with a single review, some giving every dossier the same score."""
+    reviewers = draw(st.integers(min_value=1, max_value=6))
+    pairs = draw(st.lists(st.tuples(st.integers(min_value=1, max_value=10), st.integers(min_value=1, max_value=reviewers)),
+                          max_size=40, unique=True))
+    steady = {reviewer: draw(scores) for reviewer in draw(st.sets(st.integers(min_value=1, max_value=reviewers)))}
+    return [ScoredReview(dossier, reviewer, steady[reviewer] if reviewer in steady else draw(scores))
+            for dossier, reviewer in pairs]
+
+
+@PROPERTIES
+@given(reviews=calls(weighted_scores()))
+def test_calibration_matches_its_plain_restatement_in_fractions(reviews):
+    assert digits(calibrate(reviews)) == digits(reference_calibration(reviews))
+
+
+@PROPERTIES
+@given(reviews=calls(st.one_of(weighted_scores(12), st.decimals(min_value=-10**6, max_value=10**6, places=8),
+                               st.sampled_from([D("1E+3"), D("5E-20"), D("-0"), D("0E+2"), 7, "2.5", Fraction(1, 3)]))))
+def test_calibration_of_scores_of_any_precision_matches_its_plain_restatement(reviews):
+    assert digits(calibrate(reviews)) == digits(reference_calibration(reviews))
+
+
+def test_z_scores_hundreds_of_orders_of_magnitude_apart_are_averaged_exactly():
+    # reviewer 10's review of dossier 1 lies about 10^−200 of their spread from their mean; reviewer 20's, one spread
+    reviews = [ScoredReview(1, 10, D(10 ** 200 // 2 + 1)), ScoredReview(2, 10, D(0)), ScoredReview(3, 10, D(10 ** 200)),
+               ScoredReview(1, 20, D(90)), ScoredReview(2, 20, D(70))]
+    calibration = calibrate(reviews)
+    assert D("1E-201") < calibration.z_scores[(1, 10)] < D("1E-199")
+    assert digits(calibration) == digits(reference_calibration(reviews))
+
+
+@pytest.mark.parametrize("score, error", [(D("NaN"), ValueError), (D("sNaN"), ValueError),
+                                          (D("Infinity"), OverflowError), (D("-Infinity"), OverflowError)])
+def test_a_score_that_is_not_a_number_is_refused_as_before(score, error):
+    reviews = [scored(1, 10, "4"), ScoredReview(2, 10, score)]
+    with pytest.raises(error) as expected:
+        reference_calibration(reviews)
+    with pytest.raises(error, match=re.escape(str(expected.value))):
+        calibrate(reviews)
+
+
+shown_scores = st.one_of(weighted_scores(), st.sampled_from([D("70.005"), D("70.015"), D("70.0049"), D("-0.005"),
+                                                             D("0.004"), D("70"), D("70.00")]))
+
+
+@st.composite
+def call_standings(draw) -> list[Standing]:
+    """A call's dossiers with their raw score and calibrated score, many of them shown alike."""
+    reviews = draw(calls(weighted_scores()))
+    calibration = calibrate(reviews)
+    dossiers = sorted(calibration.dossiers)
+    others = draw(st.lists(st.integers(min_value=11, max_value=40), unique=True, max_size=10))
+    calibrated = st.one_of(st.none(), shown_scores, st.decimals(min_value=-3, max_value=3, places=27))
+    return [Standing(dossier, draw(st.integers(min_value=1, max_value=3)), draw(shown_scores),
+                     calibration.dossiers[dossier] if dossier in calibration.dossiers else draw(calibrated))
+            for dossier in dossiers + others]
+
+
+@PROPERTIES
+@given(standings=call_standings())
+def test_rankings_match_their_plain_restatement(standings):
+    rankings = rankings_by_strand(standings)
+    assert repr(dict(rankings)) == repr(reference_rankings(standings))
+    for calibrated in (False, True):
+        assert repr(rank(standings, calibrated=calibrated)) == repr(reference_rank(standings, calibrated))
