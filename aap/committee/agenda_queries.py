@@ -35,7 +35,8 @@ def ready_condition(call_id: int):
 
 def elsewhere_on_an_agenda(session: CommitteeSession):
     """SQL: the dossier waits on the agenda of another session of the call not yet closed, with no recommendation."""
-    return Dossier.id.in_(select(AgendaItem.dossier_id).join(CommitteeSession, CommitteeSession.id == AgendaItem.session_id).where(
+    waiting = select(AgendaItem.dossier_id).join(CommitteeSession, CommitteeSession.id == AgendaItem.session_id)
+    return Dossier.id.in_(waiting.where(
         CommitteeSession.call_id == session.call_id, CommitteeSession.id != session.id,
         CommitteeSession.state != CLOSED, AgendaItem.recommendation.is_(None)))
 
