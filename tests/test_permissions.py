@@ -247,6 +247,7 @@ MATRIX = {
     "reviewers.conflicts#other_call": ("GET", "/relectures/appels/{draft_call}/conflits", call_readers(404)),
     "reviewers.declare_conflict": ("GET", "/relectures/appels/{call}/conflits/{submitted}", call_readers(200)),
     "reviewers.declare_conflict#draft": ("GET", "/relectures/appels/{call}/conflits/{dossier}", call_readers(404)),
+    "committee_hub.index": ("GET", "/comite", signed_in(200)),
     "committee_agenda.page": ("GET", AGENDA, session_people(200)),
     "committee_agenda.preparation": ("GET", "/comite/seances/{committee_session}/preparation", session_people(200)),
     "committee_agenda.add": ("POST", AGENDA + "/inscrire", session_staff(to(AGENDA))),

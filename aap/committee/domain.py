@@ -1,8 +1,9 @@
 """What the committee adds: sessions and their members, the agenda, the live meeting, votes and the minutes."""
 from aap.committee import (
     agenda_views,
+    hub_views,
     models,  # noqa: F401  (the committee's tables belong to the app's metadata)
 )
 from aap.core.domains import Domain
 
-DOMAIN = Domain("committee", blueprints=(agenda_views.bp,))
+DOMAIN = Domain("committee", blueprints=(hub_views.bp, agenda_views.bp))
