@@ -249,6 +249,7 @@ MATRIX = {
     "reviewers.declare_conflict#draft": ("GET", "/relectures/appels/{call}/conflits/{dossier}", call_readers(404)),
     "committee_hub.index": ("GET", "/comite", signed_in(200)),
     "committee_agenda.page": ("GET", AGENDA, session_people(200)),
+    "committee_tracker.page": ("GET", "/comite/seances/{committee_session}/enveloppe", session_people(200)),
     "committee_agenda.preparation": ("GET", "/comite/seances/{committee_session}/preparation", session_people(200)),
     "committee_agenda.add": ("POST", AGENDA + "/inscrire", session_staff(to(AGENDA))),
     "committee_agenda.remove": ("POST", AGENDA + "/999999/retirer", session_staff(to(AGENDA))),

@@ -3,7 +3,8 @@ from aap.committee import (
     agenda_views,
     hub_views,
     models,  # noqa: F401  (the committee's tables belong to the app's metadata)
+    tracker_views,
 )
 from aap.core.domains import Domain
 
-DOMAIN = Domain("committee", blueprints=(hub_views.bp, agenda_views.bp))
+DOMAIN = Domain("committee", blueprints=(hub_views.bp, agenda_views.bp, tracker_views.bp))
