@@ -92,6 +92,7 @@ def call_readers(outcome) -> dict:
 
 #: endpoint (or endpoint#variant): (method, path template, outcome per role); paths take the world's ids
 AGENDA = "/comite/seances/{committee_session}/ordre-du-jour"
+PACK = "/comite/seances/{committee_session}/dossier-de-preparation"
 
 
 def session_people(outcome) -> dict:
@@ -249,6 +250,10 @@ MATRIX = {
     "reviewers.declare_conflict#draft": ("GET", "/relectures/appels/{call}/conflits/{dossier}", call_readers(404)),
     "committee_hub.index": ("GET", "/comite", signed_in(200)),
     "committee_agenda.page": ("GET", AGENDA, session_people(200)),
+    # a pack is its reader's alone (tests/committee/test_pack.py); an unknown session or pack is not found
+    "committee_pack.ask": ("POST", "/comite/seances/999999/dossier-de-preparation", signed_in(404)),
+    "committee_pack.progress": ("GET", PACK + "/999999", signed_in(404)),
+    "committee_pack.download": ("GET", PACK + "/999999.pdf", signed_in(404)),
     "committee_tracker.page": ("GET", "/comite/seances/{committee_session}/enveloppe", session_people(200)),
     "committee_agenda.preparation": ("GET", "/comite/seances/{committee_session}/preparation", session_people(200)),
     "committee_agenda.add": ("POST", AGENDA + "/inscrire", session_staff(to(AGENDA))),

@@ -35,3 +35,8 @@ def session_access(user, session) -> SessionAccess:
     member = any(member.user_id == user.id for member in session.members)
     chair = session.chair_id == user.id and session.chair_id is not None
     return SessionAccess(view=staff or member, manage=staff, member=member, chair=chair)
+
+
+def pack_readable(user, pack) -> bool:
+    """A preparation pack holds what its reader's rights show: it is theirs alone, while they may see the session."""
+    return user.is_authenticated and pack.user_id == user.id and session_access(user, pack.session).view

@@ -3,8 +3,10 @@ from aap.committee import (
     agenda_views,
     hub_views,
     models,  # noqa: F401  (the committee's tables belong to the app's metadata)
+    pack_tasks,  # noqa: F401  (the job the worker imports by name)
+    pack_views,
     tracker_views,
 )
 from aap.core.domains import Domain
 
-DOMAIN = Domain("committee", blueprints=(hub_views.bp, agenda_views.bp, tracker_views.bp))
+DOMAIN = Domain("committee", blueprints=(hub_views.bp, agenda_views.bp, tracker_views.bp, pack_views.bp))

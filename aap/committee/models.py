@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.committee.access import session_access
-from aap.core.models import TimestampMixin, UTCDateTime
+from aap.core.models import StoredFileColumns, TimestampMixin, UTCDateTime
 from aap.extensions import db
 
 PLANNED, CONVENED, OPEN, CLOSED = "planned", "convened", "open", "closed"
@@ -151,3 +151,26 @@ class Minutes(TimestampMixin, db.Model):
     locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: sha256 of the locked content and text, entered in the audit chain of each dossier discussed
     fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+class PreparationPack(StoredFileColumns, TimestampMixin, db.Model):
+    """A member's preparation pack for a session, as a PDF built by a background job with its progress."""
+
+    __tablename__ = "preparation_packs"
+    file_optional = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("committee_sessions.id", ondelete="CASCADE"), index=True)
+    #: the reader: the pack holds what their rights show, and nothing of a dossier they are recused for
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=QUEUED)
+    done_count: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    session = relationship("CommitteeSession")
+    user = relationship("User")

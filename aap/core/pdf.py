@@ -7,11 +7,11 @@ def pdf_response(template: str, filename: str, **context) -> Response:
 
     html = render_template(template, **context)
     # no base URL: a document never fetches anything, whatever a user typed into it
-    document = HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
+    document = HTML(string=html, base_url=None, url_fetcher=refuse_fetch).write_pdf()
     return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'"})
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
+def refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"external resource refused in a PDF: {url[:80]}")
