@@ -5,7 +5,11 @@ convened, who manages it and who chairs it now.
 """
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
+from aap.committee.states import OPEN
 from aap.core.roles import ADMIN, INSTRUCTOR
+from aap.dossiers.access import access
 
 
 @dataclass(frozen=True)
@@ -40,3 +44,23 @@ def session_access(user, session) -> SessionAccess:
 def pack_readable(user, pack) -> bool:
     """A preparation pack holds what its reader's rights show: it is theirs alone, while they may see the session."""
     return user.is_authenticated and pack.user_id == user.id and session_access(user, pack.session).view
+
+
+def scoring_refusal(user, session, item) -> str | None:
+    """Why this person may not score this item in session now, in French; None when they may.
+
+    Only where the call says its committee scores in session, a convened member scores the current item of an
+    open session, unless they are recused for its dossier.
+    """
+    if not session.call.scores_in_session:
+        return _("Cet appel ne prévoit pas de notation en séance : les dossiers sont notés par leurs relecteurs.")
+    if not session_access(user, session).member:
+        return _("Seuls les membres convoqués à la séance notent les dossiers.")
+    if session.state != OPEN:
+        return _("La séance n'est pas ouverte : les notes se donnent pendant la séance.")
+    if item is None or session.current_item_id != item.id:
+        return _("Le ou la président·e est passé·e à un autre point : seul le point en cours se note. Rien n'a été "
+                 "enregistré.")
+    if access(user, item.dossier).recused:
+        return access(user, item.dossier).recused
+    return None

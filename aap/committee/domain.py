@@ -5,8 +5,10 @@ from aap.committee import (
     models,  # noqa: F401  (the committee's tables belong to the app's metadata)
     pack_tasks,  # noqa: F401  (the job the worker imports by name)
     pack_views,
+    scoring_views,
     tracker_views,
 )
 from aap.core.domains import Domain
 
-DOMAIN = Domain("committee", blueprints=(hub_views.bp, agenda_views.bp, tracker_views.bp, pack_views.bp))
+DOMAIN = Domain("committee", blueprints=(hub_views.bp, agenda_views.bp, tracker_views.bp, pack_views.bp,
+                                             scoring_views.bp))

@@ -7,10 +7,10 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.committee.access import session_access
+from aap.committee.states import CLOSED, CONVENED, OPEN, PLANNED
 from aap.core.models import StoredFileColumns, TimestampMixin, UTCDateTime
 from aap.extensions import db
 
-PLANNED, CONVENED, OPEN, CLOSED = "planned", "convened", "open", "closed"
 SESSION_STATES = {PLANNED: _l("En préparation"), CONVENED: _l("Convoquée"), OPEN: _l("En séance"),
                   CLOSED: _l("Close")}
 
