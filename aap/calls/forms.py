@@ -99,6 +99,10 @@ class CallForm(Form):
                                validators=[Optional(), NumberRange(min=1, max=365, message=_l(
                                    "Saisissez un délai entre 1 et 365 jours."))])
     hide_holder_identity = BooleanField(_l("Cacher l'identité du porteur aux relecteurs"))
+    scores_in_session = BooleanField(
+        _l("Le comité note les dossiers en séance"),
+        description=_l("Pour un appel sans relecture préalable : chaque membre convoqué note le dossier en cours sur "
+                       "la grille de l'appel, depuis la séance en direct."))
 
     def __init__(self, *args, workflows=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,7 +45,7 @@ DEFAULT_CHECKLIST = (
 
 CALL_FIELDS = ("title", "year", "edition", "description", "total_envelope", "min_amount", "max_amount",
                "max_share_percent", "eligible_legal_forms", "eligible_communes", "min_age_years", "max_age_years",
-               "hide_holder_identity")
+               "hide_holder_identity", "scores_in_session")
 #: left as they are when the form leaves them empty
 REVIEW_NUMBERS = ("reviews_per_dossier", "groups_per_dossier", "review_days")
 

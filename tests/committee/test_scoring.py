@@ -1,6 +1,7 @@
 """Scoring in session: convened members score the current item on the call's grid, and the figures follow."""
 import pytest
 
+from aap.calls.models import Call
 from aap.committee.models import OPEN
 from aap.core.models import utcnow
 from aap.dossiers.reviewers import Conflict
@@ -8,6 +9,7 @@ from aap.extensions import db
 from aap.review.models import SUBMITTED, Review, ReviewStanding
 from tests import factories
 from tests.committee.agenda_world import make_session, put_on_agenda, ready_dossier, strands_of
+from tests.review.test_pools import FORM
 
 SCORES = {"score_utilite_sociale": "4", "score_ancrage_territorial": "3", "score_gouvernance": "5",
           "score_viabilite": "2", "score_cooperation": "", "score_emplois": "n/a"}
@@ -122,3 +124,16 @@ def test_strangers_do_not_reach_the_session(client, login_as, world):
     assert client.get(url(world)).status_code == 404
     login_as("reviewer")
     assert client.get(url(world)).status_code == 404
+
+
+def test_the_call_form_says_whether_the_committee_scores_in_session(client, login_as, session):
+
+    login_as("admin")
+    assert client.post("/admin/appels/nouveau", data={**FORM, "scores_in_session": "y"}).status_code == 302
+    call = db.session.execute(db.select(Call)).scalar_one()
+    assert call.scores_in_session is True
+    page = client.get(f"/admin/appels/{call.id}/modifier").page
+    assert "Le comité note les dossiers en séance" in page
+    client.post(f"/admin/appels/{call.id}/modifier", data=FORM)
+    db.session.expire_all()
+    assert db.session.get(Call, call.id).scores_in_session is False
