@@ -35,3 +35,8 @@ def session_access(user, session) -> SessionAccess:
     member = any(member.user_id == user.id for member in session.members)
     chair = session.chair_id == user.id and session.chair_id is not None
     return SessionAccess(view=staff or member, manage=staff, member=member, chair=chair)
+
+
+def follows(user, convened: bool) -> bool:
+    """May poll a session's live state: `view` of session_access, told whether the person is convened (one query)."""
+    return user is not None and user.is_authenticated and (is_session_staff(user) or convened)
