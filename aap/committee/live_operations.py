@@ -38,6 +38,7 @@ from aap.workflow import audit
 
 #: the dossier's history names the committee's recommendation so (aap.dossiers.timeline labels it)
 RECOMMENDATION_RECORDED = "committee_recommendation"
+CENTS = Decimal("0.01")
 
 
 class Refused(Exception):
@@ -283,7 +284,8 @@ def _summary(item: AgendaItem) -> str:
 
 
 def _recorded(item: AgendaItem) -> dict:
-    return {"recommendation": item.recommendation, "amount": None if item.amount is None else str(item.amount),
+    amount = None if item.amount is None else str(Decimal(item.amount).quantize(CENTS))
+    return {"recommendation": item.recommendation, "amount": amount,
             "postponed_to": item.postponed_to}
 
 

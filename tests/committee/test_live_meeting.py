@@ -207,7 +207,7 @@ def test_a_recused_member_sees_only_that_they_are_recused(client, world):
     assert page.status_code == 200
     assert "Vous êtes déporté·e pour ce dossier." in page.page
     dossier = world.dossiers[0]
-    for secret in (dossier.title, dossier.reference, dossier.organisation.name, "12\u00a0000", "Favorable</button>",
+    for secret in (dossier.title, dossier.reference, dossier.organisation.name, "12\u202f000", "Favorable</button>",
                    f"/dossiers/{dossier.id}/lecture", "votes exprimés"):
         assert secret not in page.page, secret
     assert "Café des Six Routes" in page.page  # the rest of the agenda stays readable
