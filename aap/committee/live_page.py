@@ -81,27 +81,26 @@ def live_page(meeting: CommitteeSession, user) -> LivePage:
                     recused_dossiers=recused, current=None,
                     present=sum(1 for m in convened if m.attendance in queries.PRESENT))
     if current is not None:
-        page.current = _current(meeting, user, current, items.index(current) + 1, convened, recused)
+        page.current = _current(user, current, items.index(current) + 1, convened, recused)
+        if rights.chair and not page.current.recused:
+            _envelopes(meeting, current, page.current)
     if rights.chair and meeting.state == OPEN:
         page.candidates = queries.chair_candidates(meeting, convened)
     return page
 
 
-def _current(meeting, user, item: AgendaItem, number: int, convened, recused: set[int]) -> CurrentItem:
+def _current(user, item: AgendaItem, number: int, convened, recused: set[int]) -> CurrentItem:
     recorded = queries.recused_ids(item)
     if item.dossier_id in recused or user.id in recorded:
         return CurrentItem(item=item, number=number, recused=True)
     rights = access(user, item.dossier)
     cast = queries.votes(item)
     aside = recorded | queries.stepping_aside([m.user for m in convened if m.user_id not in recorded], item.dossier)
-    current = CurrentItem(item=item, number=number, recused=False, standing=queries.standing(item.dossier_id),
-                          read_answers=rights.read_answers, identity_hidden=rights.identity_hidden, cast=cast,
-                          own_vote=next((vote for vote in cast if vote.user_id == user.id), None),
-                          voters=sum(1 for m in convened if m.attendance != ABSENT and m.user_id not in aside),
-                          aside=aside)
-    if session_access(user, meeting).chair:
-        _envelopes(meeting, item, current)
-    return current
+    return CurrentItem(item=item, number=number, recused=False, standing=queries.standing(item.dossier_id),
+                       read_answers=rights.read_answers, identity_hidden=rights.identity_hidden, cast=cast,
+                       own_vote=next((vote for vote in cast if vote.user_id == user.id), None),
+                       voters=sum(1 for m in convened if m.attendance != ABSENT and m.user_id not in aside),
+                       aside=aside)
 
 
 def _envelopes(meeting: CommitteeSession, item: AgendaItem, current: CurrentItem) -> None:

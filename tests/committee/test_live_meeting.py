@@ -231,3 +231,14 @@ def test_a_conflict_does_not_set_the_authority_s_staff_aside(session, world):
     live_world.opened(world, item=2)
     assert recusals(world.items[2]) == []
     assert not operations.access_recused(world.instructor, world.items[2])
+
+
+def test_the_live_page_reads_in_english_for_a_member_who_chose_it(client, world):
+    live_world.opened(world, item=1)
+    world.members[0].locale = "en"
+    db.session.commit()
+    client.login(world.members[0])
+    page = client.get(world.url + "/direct")
+    assert "Live session — Comité de projets" in page.page and "Item 2 of 3" in page.page
+    assert "0 votes cast out of 3 members who may vote." in page.page
+    assert "Refresh the page to follow the session." in page.page
