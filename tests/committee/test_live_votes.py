@@ -119,3 +119,23 @@ def test_a_member_marked_absent_does_not_vote(client, world):
     answer = vote(client, world, world.items[0], "favorable")
     assert "Vous êtes noté·e absent·e à cette séance : votre vote n'est pas possible." in answer.page
     assert cast(world.items[0]) == []
+
+
+def test_a_second_vote_slipping_past_the_check_is_stopped_by_the_database_with_the_same_message(client, world,
+                                                                                               monkeypatch):
+    from aap.committee import live_queries
+
+    nadia = world.members[0]
+    db.session.add(Vote(item_id=world.items[0].id, user_id=nadia.id, choice="abstention"))
+    db.session.commit()
+    real, calls = live_queries.own_vote, []
+
+    def unseen_once(item, user_id):
+        calls.append(user_id)
+        return None if len(calls) == 1 else real(item, user_id)  # as if the first vote were still being written
+
+    monkeypatch.setattr(live_queries, "own_vote", unseen_once)
+    client.login(nadia)
+    answer = vote(client, world, world.items[0], "favorable")
+    assert "Vous avez déjà voté sur ce point (abstention) : un vote est définitif." in answer.page
+    assert cast(world.items[0]) == [(nadia.id, "abstention")]
