@@ -6,7 +6,8 @@ from flask_login import current_user
 from aap.committee import live_operations as operations
 from aap.committee.access import session_access
 from aap.committee.live_forms import HandOverForm, RecommendationForm, StepForm
-from aap.committee.live_views import applied, back, bp, checked, item_of, meeting_of, refused_on, render
+from aap.committee.live_views import applied, back, bp, item_of, meeting_of, refused_on, render
+from aap.core.inputs import sent_by_button
 from aap.core.models import utcnow
 from aap.core.permissions import allow, signed_in
 from aap.extensions import db
@@ -14,7 +15,7 @@ from aap.extensions import db
 
 def _step(session_id: int, forward: bool):
     meeting = meeting_of(session_id)
-    form = checked(StepForm())
+    form = sent_by_button(StepForm())
     applied(lambda: operations.step(meeting, current_user, forward, form.shown_item_id(), utcnow()))
     return back(meeting)
 
@@ -36,7 +37,7 @@ def previous_item(session_id):
 def open_item(session_id, item_id):
     meeting = meeting_of(session_id)
     item = item_of(meeting, item_id)
-    form = checked(StepForm())
+    form = sent_by_button(StepForm())
     applied(lambda: operations.open_item(meeting, current_user, item, form.shown_item_id(), utcnow()))
     return back(meeting)
 

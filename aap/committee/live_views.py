@@ -17,6 +17,7 @@ from aap.committee.live_forms import (
 )
 from aap.committee.live_page import live_page
 from aap.committee.models import RECOMMENDATIONS, SESSION_STATES, VOTES, AgendaItem, CommitteeSession
+from aap.core.inputs import sent_by_button
 from aap.core.models import utcnow
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.core.security import REVALIDATED
@@ -40,13 +41,6 @@ def item_of(meeting: CommitteeSession, item_id: int) -> AgendaItem:
 
 def back(meeting: CommitteeSession, anchor: str = ""):
     return redirect(url_for("committee_live.live", session_id=meeting.id) + anchor, code=303)
-
-
-def checked(form):
-    """A form of buttons only: invalid means forged or expired, not mistyped."""
-    if not form.validate_on_submit():
-        abort(400)
-    return form
 
 
 def applied(operation, success: str | None = None) -> bool:
@@ -122,7 +116,7 @@ def follow(session_id):
 def open_session(session_id):
     meeting = meeting_of(session_id, "manage")
     form = OpenForm()
-    checked(form)
+    sent_by_button(form)
     try:
         operations.open_session(meeting, current_user, form.without_quorum.data, utcnow())
         db.session.commit()
@@ -143,7 +137,7 @@ def open_session(session_id):
 def close_session(session_id):
     meeting = meeting_of(session_id, "manage")
     form = CloseForm()
-    checked(form)
+    sent_by_button(form)
     try:
         operations.close_session(meeting, current_user, form.without_recommendation.data, utcnow())
         db.session.commit()
@@ -164,7 +158,7 @@ def close_session(session_id):
 def vote(session_id, item_id):
     meeting = meeting_of(session_id)
     item = item_of(meeting, item_id)
-    form = checked(VoteForm())
+    form = sent_by_button(VoteForm())
     choice = form.choice.data
     try:
         applied(lambda: operations.cast_vote(meeting, item, current_user, choice),
