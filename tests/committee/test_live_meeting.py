@@ -242,3 +242,11 @@ def test_the_live_page_reads_in_english_for_a_member_who_chose_it(client, world)
     assert "Live session — Comité de projets" in page.page and "Item 2 of 3" in page.page
     assert "0 votes cast out of 3 members who may vote." in page.page
     assert "Refresh the page to follow the session." in page.page
+
+
+def test_the_session_s_pages_lead_to_the_live_page(client, world):
+    client.login(world.members[0])
+    agenda = client.get(f"{world.url}/preparation")
+    assert f'<a href="{world.url}/direct">Séance en direct</a>' in agenda.page
+    live = client.get(f"{world.url}/direct")
+    assert f'<a href="{world.url}/direct" aria-current="page">Séance en direct</a>' in live.page
