@@ -138,7 +138,8 @@ class Client(FlaskClient):
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()
         #: the text a person reads (entities decoded); .text keeps the raw, escaped HTML
-        if response.mimetype.startswith("text/") or response.mimetype == "application/json":
+        mimetype = response.mimetype or ""  # a 304 has none
+        if mimetype.startswith("text/") or mimetype == "application/json":
             response.page = html.unescape(response.get_data(as_text=True))
         return response
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from aap.bulk.models import BulkMessage
+from aap.committee.models import AgendaItem
 from aap.core.models import utcnow
 from aap.core.storage import storage
 from aap.dossiers.attachments import attach
@@ -93,6 +94,8 @@ def call_readers(outcome) -> dict:
 #: endpoint (or endpoint#variant): (method, path template, outcome per role); paths take the world's ids
 AGENDA = "/comite/seances/{committee_session}/ordre-du-jour"
 PACK = "/comite/seances/{committee_session}/dossier-de-preparation"
+LIVE_ROOT = "/comite/seances/{committee_session}"
+LIVE = LIVE_ROOT + "/direct"
 
 
 def session_people(outcome) -> dict:
@@ -263,6 +266,22 @@ MATRIX = {
     "committee_agenda.move_up": ("POST", AGENDA + "/999999/monter", session_staff(to(AGENDA))),
     "committee_agenda.move_down": ("POST", AGENDA + "/999999/descendre", session_staff(to(AGENDA))),
     "committee_agenda.order": ("POST", AGENDA + "/trier", session_staff(to(AGENDA))),
+    # the live meeting: its staff and its convened members (the matrix's committee member); the others may not know it
+    "committee_live.live": ("GET", LIVE, session_people(200)),
+    "committee_live.follow": ("GET", LIVE_ROOT + "/suivi", session_people(200)),
+    # not open yet: nobody's attendance is recorded, so the quorum is not met; the staff are asked to confirm
+    "committee_live.open_session": ("POST", LIVE_ROOT + "/ouvrir", {**session_people(403), "admin": 409,
+                                                                    "instructor": 409}),
+    "committee_live.close_session": ("POST", LIVE_ROOT + "/clore", {**session_people(403), "admin": to(LIVE),
+                                                                    "instructor": to(LIVE)}),
+    # the chair's controls and the votes: refused with the reason, on the live page (the session is not open)
+    "committee_live.next_item": ("POST", LIVE_ROOT + "/point-suivant", session_people(to(LIVE))),
+    "committee_live.previous_item": ("POST", LIVE_ROOT + "/point-precedent", session_people(to(LIVE))),
+    "committee_live.open_item": ("POST", LIVE_ROOT + "/points/{agenda_item}/ouvrir", session_people(to(LIVE))),
+    "committee_live.open_item#other_session": ("POST", LIVE_ROOT + "/points/999999/ouvrir", session_people(404)),
+    "committee_live.hand_over": ("POST", LIVE_ROOT + "/presidence", session_people(to(LIVE))),
+    "committee_live.vote": ("POST", LIVE_ROOT + "/points/{agenda_item}/vote", session_people(to(LIVE + "#votes-title"))),
+    "committee_live.recommend": ("POST", LIVE_ROOT + "/points/{agenda_item}/avis", session_people(to(LIVE))),
 }
 UNGUARDED = {"static"}
 
@@ -305,6 +324,8 @@ def world(session):
     conflict = Conflict(dossier_id=other_submitted.id, user_id=users["funder"].id, kind="family", declared_at=utcnow())
     db.session.add_all([assignment, pool_member, conflict])
     committee_session = make_session(call, [users["committee"]])
+    agenda_item = AgendaItem(session_id=committee_session.id, dossier_id=submitted.id, position=1)
+    db.session.add(agenda_item)
     db.session.commit()
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
@@ -314,7 +335,7 @@ def world(session):
                    "receipt": receipt.id, "notification": notification.id, "attachment": attachment.id, "message": message.id,
                    "bulk_message": bulk_message.id, "announcement": announcement.id, "assignment": assignment.id,
                    "pool_member": pool_member.id, "conflict": conflict.id,
-                   "committee_session": committee_session.id}
+                   "committee_session": committee_session.id, "agenda_item": agenda_item.id}
 
 
 def outcome(response) -> str | int:

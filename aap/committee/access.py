@@ -64,3 +64,8 @@ def scoring_refusal(user, session, item) -> str | None:
     if access(user, item.dossier).recused:
         return access(user, item.dossier).recused
     return None
+
+
+def follows(user, convened: bool) -> bool:
+    """May poll a session's live state: `view` of session_access, told whether the person is convened (one query)."""
+    return user is not None and user.is_authenticated and (is_session_staff(user) or convened)

@@ -2,6 +2,8 @@
 from aap.committee import (
     agenda_views,
     hub_views,
+    live_chair_views,
+    live_views,
     models,  # noqa: F401  (the committee's tables belong to the app's metadata)
     pack_tasks,  # noqa: F401  (the job the worker imports by name)
     pack_views,
@@ -10,5 +12,7 @@ from aap.committee import (
 )
 from aap.core.domains import Domain
 
-DOMAIN = Domain("committee", blueprints=(hub_views.bp, agenda_views.bp, tracker_views.bp, pack_views.bp,
-                                             scoring_views.bp))
+assert live_chair_views.bp is live_views.bp  # the chair's controls add their routes to the live meeting's blueprint
+
+DOMAIN = Domain("committee", blueprints=(hub_views.bp, agenda_views.bp, tracker_views.bp, live_views.bp,
+                                         pack_views.bp, scoring_views.bp))

@@ -1,10 +1,11 @@
 """What the envelope tracker reads: the call's envelopes, what other sessions committed, this session's agenda."""
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from aap.calls.models import Strand
-from aap.committee.models import FAVORABLE, AgendaItem, CommitteeSession
+from aap.committee.live_queries import favorable_amounts
+from aap.committee.models import AgendaItem, CommitteeSession
 from aap.committee.tracker import SessionTracker, TrackedDossier, Trial, track_session
 from aap.dossiers.models import Dossier
 from aap.extensions import db
@@ -24,15 +25,11 @@ def tracked_dossiers(session: CommitteeSession) -> list[TrackedDossier]:
 
 
 def committed_by_other_sessions(session: CommitteeSession) -> dict[int | None, Decimal]:
-    """Favourable amounts recommended for the call's dossiers in its other sessions, by strand."""
-    rows = db.session.execute(
-        select(Dossier.strand_id, func.coalesce(func.sum(AgendaItem.amount), 0))
-        .join(AgendaItem, AgendaItem.dossier_id == Dossier.id)
-        .join(CommitteeSession, CommitteeSession.id == AgendaItem.session_id)
-        .where(CommitteeSession.call_id == session.call_id, CommitteeSession.id != session.id,
-               AgendaItem.recommendation == FAVORABLE)
-        .group_by(Dossier.strand_id)).all()
-    return {strand_id: Decimal(total) for strand_id, total in rows}
+    """Favourable amounts recommended for the call's dossiers in its other open or closed sessions, by strand."""
+    committed: dict[int | None, Decimal] = {}
+    for strand_id, amount in favorable_amounts(session.call_id, excluding_session_id=session.id):
+        committed[strand_id] = committed.get(strand_id, Decimal(0)) + amount
+    return committed
 
 
 def session_tracker(session: CommitteeSession, trial: Trial | None = None) -> SessionTracker:

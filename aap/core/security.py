@@ -12,6 +12,8 @@ CSP = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+#: a small answer polled again and again (a live meeting's state): kept by the browser, revalidated by its ETag
+REVALIDATED = "private, no-cache"
 
 
 def init_app(app: Flask) -> None:
@@ -27,7 +29,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if request.endpoint != "static":
+        if request.endpoint != "static" and headers.get("Cache-Control") != REVALIDATED:
             # pages and files carry personal data: no shared cache keeps them, the back button refetches them
             headers["Cache-Control"] = "no-store"
         if production:

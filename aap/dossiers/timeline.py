@@ -14,7 +14,8 @@ SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvell
            "support_access": _l("Brouillon ouvert par l'administration pour assistance"),
            "reviews_frozen": _l("Relectures figées pour la séance du comité"),
            "conflict_declared": _l("Conflit d'intérêts déclaré"), "conflict_removed": _l("Conflit d'intérêts retiré"),
-           "review_declined": _l("Relecture déclinée")}
+           "review_declined": _l("Relecture déclinée"),
+           "committee_recommendation": _l("Avis du comité enregistré en séance")}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from aap.committee.models import FAVORABLE, POSTPONED, UNFAVORABLE, AgendaItem
+from aap.committee.models import CLOSED, FAVORABLE, POSTPONED, UNFAVORABLE, AgendaItem
 from aap.committee.tracker import TrackedDossier, Trial, track_session, track_strand
 from aap.extensions import db
 from tests import factories
@@ -59,7 +59,7 @@ def world(session):
     other = ready_dossier(call, development, "50", title="Café")
     items = put_on_agenda(meeting, [granted, waiting, other])
     items[0].recommendation, items[0].amount = FAVORABLE, D("9000")
-    earlier = make_session(call, [], title="Comité d'hiver")
+    earlier = make_session(call, [], title="Comité d'hiver", state=CLOSED)
     [old] = put_on_agenda(earlier, [ready_dossier(call, creation, "60", title="Épicerie")])
     old.recommendation, old.amount = FAVORABLE, D("30000")
     db.session.commit()
