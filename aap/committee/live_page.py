@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from aap.committee import live_queries as queries
-from aap.committee.access import SessionAccess, session_access
+from aap.committee.access import SessionAccess, scoring_refusal, session_access
 from aap.committee.envelope import remaining_envelope
 from aap.committee.models import ABSENT, OPEN, AgendaItem, CommitteeSession, SessionMember, Vote
 from aap.dossiers.access import access
@@ -45,6 +45,8 @@ class LivePage:
     current: CurrentItem | None
     present: int
     candidates: list = field(default_factory=list)
+    #: where the call says so, the member may score the current item (aap.committee.access.scoring_refusal)
+    may_score: bool = False
 
     @property
     def sees_votes(self) -> bool:
@@ -84,6 +86,7 @@ def live_page(meeting: CommitteeSession, user) -> LivePage:
         page.current = _current(user, current, items.index(current) + 1, convened, recused)
         if rights.chair and not page.current.recused:
             _envelopes(meeting, current, page.current)
+        page.may_score = meeting.call.scores_in_session and scoring_refusal(user, meeting, current) is None
     if rights.chair and meeting.state == OPEN:
         page.candidates = queries.chair_candidates(meeting, convened)
     return page
