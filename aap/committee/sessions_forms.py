@@ -13,6 +13,7 @@ from aap.core.formatting import PARIS
 from aap.core.inputs import Form
 
 DAY_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+PLACE_OR_LINK = _l("Indiquez un lieu, un lien de visioconférence, ou les deux.")
 NOT_IN_PARIS = _l("Cette heure n'existe pas à Paris ce jour-là (passage à l'heure d'été) : choisissez-en une autre.")
 
 
@@ -61,9 +62,16 @@ class SessionForm(Form):
         if self.starts_at is not None and self.ends_at <= self.starts_at:
             raise ValidationError(_l("La fin doit venir après le début de la séance."))
 
-    def validate_place(self, field):
-        if not (field.data or "").strip() and not (self.video_url.data or "").strip():
-            raise ValidationError(_l("Indiquez un lieu, un lien de visioconférence, ou les deux."))
+    def validate(self, extra_validators=None) -> bool:
+        """The place or the link is asked after the fields' own checks: an empty optional field stops its own."""
+        valid = super().validate(extra_validators)
+        if self._where_missing():
+            self.place.errors = [*self.place.errors, PLACE_OR_LINK]
+            return False
+        return valid
+
+    def _where_missing(self) -> bool:
+        return not (self.place.data or "").strip() and not (self.video_url.data or "").strip()
 
     def validate_video_url(self, field):
         link = (field.data or "").strip()
@@ -91,7 +99,8 @@ class SessionForm(Form):
                                      "convocation mise à jour à chaque membre, puis enregistrez."))
 
     def _errors_before_confirmation(self) -> bool:
-        return any(field.errors for name, field in self._fields.items() if name != "confirm_resend")
+        return self._where_missing() or any(field.errors for name, field in self._fields.items()
+                                            if name != "confirm_resend")
 
     @property
     def starts_at(self) -> datetime | None:
