@@ -75,6 +75,7 @@ def staff_only(outcome) -> dict:
 
 
 ASSIGNMENT = "/instruction/appels/{call}/affectation"
+SESSION = "/comite/seances/{committee_session}"
 
 
 def notification_owner(outcome) -> dict:
@@ -261,6 +262,19 @@ MATRIX = {
     "committee_agenda.move_up": ("POST", AGENDA + "/999999/monter", session_staff(to(AGENDA))),
     "committee_agenda.move_down": ("POST", AGENDA + "/999999/descendre", session_staff(to(AGENDA))),
     "committee_agenda.order": ("POST", AGENDA + "/trier", session_staff(to(AGENDA))),
+    "committee_sessions.call_sessions_page": ("GET", "/comite/appels/{call}/seances", staff_only(200)),
+    "committee_sessions.call_sessions_page#unknown": ("GET", "/comite/appels/99999999/seances", staff_only(404)),
+    "committee_sessions.create": ("GET", "/comite/appels/{call}/seances/nouvelle", staff_only(200)),
+    "committee_sessions.create#post": ("POST", "/comite/appels/{call}/seances/nouvelle", staff_only(400)),
+    # the session's members (the matrix's committee member sits in it) read its page; others are not told of it
+    "committee_sessions.show": ("GET", SESSION, session_people(200)),
+    "committee_sessions.show#unknown": ("GET", "/comite/seances/99999999", signed_in(404)),
+    "committee_sessions.edit": ("GET", SESSION + "/modifier", staff_only(200)),
+    "committee_sessions.edit#unknown": ("GET", "/comite/seances/99999999/modifier", staff_only(404)),
+    # the first staff member convenes it, the second is told it was already sent: both back on its page
+    "committee_sessions.convene": ("POST", SESSION + "/convoquer", staff_only(to(SESSION))),
+    "committee_sessions.attendance": ("GET", SESSION + "/presences", staff_only(200)),
+    "committee_sessions.delete": ("GET", SESSION + "/supprimer", staff_only(200)),
 }
 UNGUARDED = {"static"}
 
