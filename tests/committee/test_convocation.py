@@ -251,3 +251,13 @@ def test_a_convocation_whose_session_was_deleted_fails_recorded(client, planned,
     mails = db.session.execute(db.select(Mail).where(Mail.template == "committee_convocation")).scalars().all()
     assert {mail.status for mail in mails} == {"failed"}
     assert all(re.search("séance supprimée", mail.last_error) for mail in mails)
+
+
+def test_a_mail_names_only_files_a_domain_knows_how_to_make(session):
+    from aap.mail.attachments import attachment
+
+    with pytest.raises(ValueError, match="pièce jointe de courriel inconnue"):
+        attachment("nobody_makes_this", "x.txt", "text/plain")
+    stored = attachment("committee_agenda", "ordre-du-jour.pdf", "application/pdf", session_id=1, locale="fr")
+    assert stored == {"builder": "committee_agenda", "args": {"session_id": 1, "locale": "fr"},
+                      "filename": "ordre-du-jour.pdf", "mimetype": "application/pdf"}
