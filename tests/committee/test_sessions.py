@@ -74,7 +74,7 @@ def test_staff_plan_a_session_from_the_pools(client, login_as, role):
     assert "14/01/2027 14:30 – 17:00" in page and "Salle du conseil" in page
     assert "2 membres présents, en salle ou à distance (la moitié des membres plus un)" in page
     assert "Banques et finance" in page and "Chloé Élue" in page
-    for path in ("ordre-du-jour", "direct", "enveloppe"):
+    for path in ("ordre-du-jour", "preparation", "direct", "enveloppe"):
         assert f'href="/comite/seances/{session.id}/{path}"' in client.get(f"/comite/seances/{session.id}").text
 
 
