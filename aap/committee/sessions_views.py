@@ -19,6 +19,7 @@ from aap.core.models import utcnow
 from aap.core.permissions import allow, get_or_404, instruction_team, signed_in
 from aap.extensions import db
 from aap.review.group_names import group_label, group_labels
+from aap.review.queries import UNKNOWN_GROUP
 
 bp = Blueprint("committee_sessions", __name__)
 
@@ -58,7 +59,7 @@ def _details(form: SessionForm) -> SessionDetails:
 def _form_page(call, form, session=None, status=None, headers=None):
     status = status or (400 if form.errors else 200)
     return render_template("committee/sessions_form.html", call=call, form=form, session=session,
-                           groups={**group_labels(), "unknown": group_label("unknown")},
+                           groups={**group_labels(), UNKNOWN_GROUP: group_label(UNKNOWN_GROUP)},
                            by_id={candidate.user_id: candidate for candidate in form.candidates},
                            convened=session is not None and session.state == CONVENED), status, headers or {}
 
@@ -109,7 +110,12 @@ def edit(session_id):
         if refusal is not None:
             form.form_errors.append(ratelimit.mail_refusal_message(refusal))
             return _form_page(session.call, form, session, *ratelimit.refusal_answer(refusal))
-    saved = sessions_operations.update_session(session, details, utcnow())
+    try:
+        saved = sessions_operations.update_session(session, details, utcnow())
+    except SessionRefused as refusal:  # opened by someone else since the page was shown
+        db.session.rollback()
+        form.form_errors.append(str(refusal))
+        return _form_page(session.call, form, session, 409)
     db.session.commit()
     message = _("La séance est enregistrée.")
     if saved.convocations:

@@ -219,6 +219,18 @@ def test_convening_is_rate_limited(client, planned, app, monkeypatch, mailbox, w
     assert len(mailbox.to(members[0].email)) == 1
 
 
+def test_moving_a_convened_session_is_rate_limited_too(client, planned, app, monkeypatch):
+    call, members, session = planned
+    monkeypatch.setitem(app.config, "CONVOCATION_LIMIT", "1 per hour")
+    convene(client, session)
+    moved = {**session_data(members, title="Comité de printemps", place="Maison de l'ESS"), "confirm_resend": "y"}
+    response = client.post(f"/comite/seances/{session.id}/modifier", data=moved)
+    assert response.status_code == 429 and "Trop de courriels" in read(response)
+    assert 'value="Maison de l\'ESS"' in response.page
+    db.session.refresh(session)
+    assert (session.place, session.convocation_sequence) == ("Salle du conseil, 21 avenue Jules Rimet", 0)
+
+
 def test_deleting_a_convened_session_cancels_it_for_its_members(client, planned, mailbox, worker):
     call, members, session = planned
     session_id = session.id
