@@ -2,7 +2,7 @@
 attachments made at delivery
 
 Revision ID: 0017_sessions
-Revises: 0016_committee
+Revises: 0017_preparation_packs
 Create Date: 2026-12-02 10:12:40.118204
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_sessions'
-down_revision = '0016_committee'
+down_revision = '0017_preparation_packs'
 branch_labels = None
 depends_on = None
 
