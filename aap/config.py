@@ -24,6 +24,7 @@ RATE_LIMITS = {
     "MESSAGE_LIMIT": "30 per hour;200 per day",  # dossier messages (each one mailed) by one author
     "ASSIGNMENT_LIMIT": "100 per hour;500 per day",  # assignments by hand or confirmations (mailed) by one person
     "PACK_LIMIT": "10 per hour;30 per day",  # preparation packs one person asks for: each is a PDF a worker builds
+    "CONVOCATION_LIMIT": "20 per hour;100 per day",  # committee convocations, updates, cancellations by one person
 }
 
 

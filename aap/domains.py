@@ -11,6 +11,7 @@ from aap.core.domain import DOMAIN as CORE
 from aap.core.periodic import register_sweep
 from aap.dossiers.domain import DOMAIN as DOSSIERS
 from aap.instruction.domain import DOMAIN as INSTRUCTION
+from aap.mail.attachments import register_builders
 from aap.mail.domain import DOMAIN as MAIL
 from aap.notifications.domain import DOMAIN as NOTIFICATIONS
 from aap.notifications.reminders import register_kinds
@@ -25,10 +26,12 @@ DOMAINS = (CORE, MAIL, AUTH, NOTIFICATIONS, ORGANISATIONS, WORKFLOW, CALLS, DOSS
 
 
 def register_parts(domains=DOMAINS) -> None:
-    """What lives in the process rather than in an app: names workflow files use, reminders, sweeps, receivers."""
+    """What lives in the process rather than in an app: names workflow files use, reminders, mail attachments,
+    sweeps, receivers."""
     for domain in domains:
         registry.register(domain.guards, domain.effects)
         register_kinds(domain.reminder_kinds)
+        register_builders(domain.attachment_builders)
         for name, sweep in domain.sweeps:
             register_sweep(name, sweep)
         for signal, receiver in domain.receivers:

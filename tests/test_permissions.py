@@ -76,6 +76,7 @@ def staff_only(outcome) -> dict:
 
 
 ASSIGNMENT = "/instruction/appels/{call}/affectation"
+SESSION = "/comite/seances/{committee_session}"
 
 
 def notification_owner(outcome) -> dict:
@@ -282,6 +283,19 @@ MATRIX = {
     "committee_live.hand_over": ("POST", LIVE_ROOT + "/presidence", session_people(to(LIVE))),
     "committee_live.vote": ("POST", LIVE_ROOT + "/points/{agenda_item}/vote", session_people(to(LIVE + "#votes-title"))),
     "committee_live.recommend": ("POST", LIVE_ROOT + "/points/{agenda_item}/avis", session_people(to(LIVE))),
+    "committee_sessions.call_sessions_page": ("GET", "/comite/appels/{call}/seances", staff_only(200)),
+    "committee_sessions.call_sessions_page#unknown": ("GET", "/comite/appels/99999999/seances", staff_only(404)),
+    "committee_sessions.create": ("GET", "/comite/appels/{call}/seances/nouvelle", staff_only(200)),
+    "committee_sessions.create#post": ("POST", "/comite/appels/{call}/seances/nouvelle", staff_only(400)),
+    # the session's members (the matrix's committee member sits in it) read its page; others are not told of it
+    "committee_sessions.show": ("GET", SESSION, session_people(200)),
+    "committee_sessions.show#unknown": ("GET", "/comite/seances/99999999", signed_in(404)),
+    "committee_sessions.edit": ("GET", SESSION + "/modifier", staff_only(200)),
+    "committee_sessions.edit#unknown": ("GET", "/comite/seances/99999999/modifier", staff_only(404)),
+    # the first staff member convenes it, the second is told it was already sent: both back on its page
+    "committee_sessions.convene": ("POST", SESSION + "/convoquer", staff_only(to(SESSION))),
+    "committee_sessions.attendance": ("GET", SESSION + "/presences", staff_only(200)),
+    "committee_sessions.delete": ("GET", SESSION + "/supprimer", staff_only(200)),
 }
 UNGUARDED = {"static"}
 

@@ -38,8 +38,14 @@ class CommitteeSession(TimestampMixin, db.Model):
     video_url: Mapped[str] = mapped_column(String(500), default="")
     #: members present (in the room or remote) needed for the session to deliberate
     quorum: Mapped[int] = mapped_column(default=1)
+    #: the quorum follows « half the members plus one » as members come and go, until staff type a number
+    quorum_from_rule: Mapped[bool] = mapped_column(default=True, server_default="1")
     state: Mapped[str] = mapped_column(String(20), default=PLANNED)
     convened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the invitation's SEQUENCE (RFC 5545): grows each time the convocation leaves again after a change
+    convocation_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: sha256 of what the last convocation said (date, place, link, members, agenda): none is sent twice unchanged
+    convocation_fingerprint: Mapped[str | None] = mapped_column(String(64))
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: members present when the session was opened, and whether that met the quorum (said in the minutes)
     present_at_opening: Mapped[int | None]
@@ -82,6 +88,8 @@ class SessionMember(TimestampMixin, db.Model):
     #: a key of ATTENDANCE, None until recorded
     attendance: Mapped[str | None] = mapped_column(String(20))
     attendance_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the committee role on the call came with this seat: it leaves with the person's last seat on the call
+    granted_role: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     session = relationship("CommitteeSession", back_populates="members")
     user = relationship("User")

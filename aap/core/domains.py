@@ -16,6 +16,8 @@ class Domain:
     receivers: tuple[tuple[object, Callable], ...] = ()
     #: functions made by @reminder_kind (aap.notifications.reminders)
     reminder_kinds: tuple[Callable, ...] = ()
+    #: functions made by @attachment_builder (aap.mail.attachments): files a mail names, made at delivery
+    attachment_builders: tuple[Callable, ...] = ()
     #: (name, function(now) → count) run by the periodic tick, in the order of the list of domains
     sweeps: tuple[tuple[str, Callable], ...] = ()
     #: click commands and groups added under `flask aap`

@@ -2,13 +2,17 @@
 from flask import Response, render_template
 
 
-def pdf_response(template: str, filename: str, **context) -> Response:
+def pdf_bytes(template: str, **context) -> bytes:
+    """The document as bytes, for a response or a mail's attachment."""
     from weasyprint import HTML  # imported when a PDF is asked for: loading it costs half a second
 
     html = render_template(template, **context)
     # no base URL: a document never fetches anything, whatever a user typed into it
-    document = HTML(string=html, base_url=None, url_fetcher=refuse_fetch).write_pdf()
-    return Response(document, mimetype="application/pdf",
+    return HTML(string=html, base_url=None, url_fetcher=refuse_fetch).write_pdf()
+
+
+def pdf_response(template: str, filename: str, **context) -> Response:
+    return Response(pdf_bytes(template, **context), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'"})
 

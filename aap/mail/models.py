@@ -29,6 +29,8 @@ class Mail(TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
     #: JSON values the template is rendered with (datetimes tagged, see notifications.context)
     context: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: files made at delivery: [{"builder", "args", "filename", "mimetype"}] (aap.mail.attachments)
+    attachments: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     subject: Mapped[str] = mapped_column(String(300), default="", server_default="")
     body_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     body_html: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -9,10 +9,12 @@ from aap.mail.tasks import deliver_mail
 
 
 def queue_mail(to_address: str, template: str, *, user=None, locale: str | None = None, key: str | None = None,
-               held: bool = False, bulk_message_id: int | None = None, **context) -> Mail:
+               held: bool = False, bulk_message_id: int | None = None, attachments: list[dict] | None = None,
+               **context) -> Mail:
     """Write the mail in the current transaction; its delivery job is enqueued once that commits.
 
-    A `key` makes the call idempotent: the mail already written under that key is returned.
+    A `key` makes the call idempotent: the mail already written under that key is returned. `attachments`
+    name files made at delivery (aap.mail.attachments.attachment).
     """
     if key is not None:
         existing = db.session.execute(db.select(Mail).where(Mail.idempotency_key == key)).scalar_one_or_none()
@@ -21,7 +23,8 @@ def queue_mail(to_address: str, template: str, *, user=None, locale: str | None 
     mail = Mail(idempotency_key=key or f"mail:{uuid.uuid4().hex}", to_address=to_address, template=template,
                 user_id=user.id if user else None, for_user=user is not None,
                 locale=locale or (user.locale if user else "fr"), context=encode(context),
-                status="held" if held else "pending", bulk_message_id=bulk_message_id)
+                status="held" if held else "pending", bulk_message_id=bulk_message_id,
+                attachments=list(attachments or ()))
     db.session.add(mail)
     db.session.flush()
     if not held:

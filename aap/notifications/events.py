@@ -29,6 +29,9 @@ EVENTS = {event.name: event for event in (
     Event("dossier_withdrawn", _l("Dossier retiré par sa structure"), False, ("staff",)),
     Event("review_assigned", _l("Dossiers confiés pour relecture"), False, ("partner",)),
     Event("review_due", _l("Rappel : relecture à rendre"), False, ("partner",)),
+    Event("committee_convocation", _l("Convocation à une séance du comité de projets"), True, ("partner",)),
+    Event("committee_cancelled", _l("Annulation d'une séance du comité de projets"), True, ("partner",)),
+    Event("committee_reminder", _l("Rappel : séance du comité de projets dans 7 jours"), False, ("partner",)),
     Event("review_declined", _l("Relecture déclinée par un·e relecteur·rice"), False, ("staff",)),
     Event("announcement", _l("Messages du service des appels à projets"), False, ("holder", "staff", "partner")),
 )}

@@ -31,8 +31,11 @@ def channels_for(user_ids, event: str) -> dict[int, str]:
 
 
 def notify(user, event: str, template: str | None = None, *, link: str | None = None, key: str | None = None,
-           channel: str | None = None, **context) -> Notification | None:
-    """Tell one person: always in the app, by mail now, in the next digest, or not by mail, as they chose."""
+           channel: str | None = None, attachments: list[dict] | None = None, **context) -> Notification | None:
+    """Tell one person: always in the app, by mail now, in the next digest, or not by mail, as they chose.
+
+    `attachments` go with the mail sent at once (a digest carries none): give them with essential events.
+    """
     template = template or event
     if not user.active:
         return None
@@ -42,7 +45,7 @@ def notify(user, event: str, template: str | None = None, *, link: str | None = 
                                 title=_title(template, user, {"link": link, **context}, event))
     db.session.add(notification)
     if channel == "immediate":
-        queue_mail(user.email, template, user=user, link=link, key=key,
+        queue_mail(user.email, template, user=user, link=link, key=key, attachments=attachments,
                    unsubscribe_url=unsubscribe_url(user, event), **context)
     return notification
 
