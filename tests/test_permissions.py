@@ -254,6 +254,7 @@ MATRIX = {
     "reviewers.declare_conflict#draft": ("GET", "/relectures/appels/{call}/conflits/{dossier}", call_readers(404)),
     "committee_hub.index": ("GET", "/comite", signed_in(200)),
     "committee_agenda.page": ("GET", AGENDA, session_people(200)),
+    "committee_agenda.agenda_pdf": ("GET", AGENDA + ".pdf", session_people(200)),
     # the matrix's session is not open and its call not scored in session: everyone is told why
     "committee_scoring.score": ("GET", "/comite/seances/{committee_session}/noter", session_people(403)),
     # a pack is its reader's alone (tests/committee/test_pack.py); an unknown session or pack is not found

@@ -6,8 +6,10 @@ from flask_login import current_user
 
 from aap.committee import agenda_operations as operations
 from aap.committee.agenda_queries import agenda, candidates
+from aap.committee.convocation import agenda_document
 from aap.committee.models import CLOSED, OPEN, RECOMMENDATIONS, SESSION_STATES, CommitteeSession
 from aap.core.inputs import ActionForm, database_int, sent_by_button
+from aap.core.pdf import pdf_document
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.dossiers.reviewers import RECUSED
 from aap.extensions import db
@@ -30,6 +32,13 @@ def page(session_id):
     ready = candidates(session) if session.can("manage", current_user) and session.state not in (OPEN, CLOSED) \
         else []
     return _page(session, "committee/agenda.html", candidates=ready)
+
+
+@bp.get("/ordre-du-jour.pdf")
+@allow(signed_in)
+def agenda_pdf(session_id):
+    session = get_or_404(CommitteeSession, session_id)
+    return pdf_document(agenda_document(session, current_user), f"ordre-du-jour-seance-{session.id}.pdf")
 
 
 @bp.get("/preparation")

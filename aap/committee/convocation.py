@@ -15,12 +15,13 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from aap.auth.models import User
+from aap.committee.agenda_queries import agenda
 from aap.committee.models import CONVENED, CommitteeSession, SessionMember
-from aap.committee.sessions_queries import agenda_rows
 from aap.core.formatting import PARIS
 from aap.core.models import utcnow
 from aap.core.pdf import pdf_bytes
 from aap.core.urls import external_url
+from aap.dossiers.reviewers import RECUSED
 from aap.extensions import db
 from aap.mail.attachments import attachment, attachment_builder
 from aap.notifications.operations import notify
@@ -91,7 +92,7 @@ def _send(session: CommitteeSession, member: SessionMember, template: str, event
                         **event, locale=user.locale)]
     if template == CONVOCATION:
         files.append(attachment(AGENDA, "ordre-du-jour.pdf", "application/pdf", session_id=session.id,
-                                locale=user.locale))
+                                user_id=user.id, locale=user.locale))
     notification = notify(user, template, link=event["link"], attachments=files,
                           key=f"{template}:{session.id}:{member.id}:{session.convocation_sequence}",
                           session_title=session.title, call=event["call"], starts_at=session.starts_at,
@@ -148,13 +149,20 @@ def _address(email: str, name: str, **params) -> vCalAddress:
 
 
 @attachment_builder(AGENDA)
-def agenda_pdf(*, session_id: int, locale: str) -> bytes:
-    """The agenda as it stands when the mail leaves."""
-    session = db.session.get(CommitteeSession, session_id)
+def agenda_pdf(*, session_id: int, user_id: int, locale: str) -> bytes:
+    """The agenda as it stands when the mail leaves, as its reader sees it: a dossier they are recused for keeps its
+    place with the recusal alone."""
+    session, reader = db.session.get(CommitteeSession, session_id), db.session.get(User, user_id)
     if session is None:
         raise ValueError("séance supprimée avant l'envoi de sa convocation")
+    if reader is None:
+        raise ValueError("destinataire supprimé avant l'envoi de sa convocation")
     with force_locale(locale):
-        return pdf_bytes("committee/agenda_pdf.html", session=session, items=agenda_rows(session))
+        return agenda_document(session, reader)
+
+
+def agenda_document(session: CommitteeSession, reader) -> bytes:
+    return pdf_bytes("committee/agenda_pdf.html", session=session, items=agenda(session, reader), recused=RECUSED)
 
 
 ATTACHMENT_BUILDERS = (invitation_ics, agenda_pdf)

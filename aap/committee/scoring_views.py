@@ -3,7 +3,7 @@
 The score is a review like any other (aap.review.operations.save_review): the dossier's figures, the call's ranking
 and the envelope tracker follow it at once, and the members' screens are told (the session's revision grows).
 """
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -48,7 +48,7 @@ def score(session_id):
     else:
         saved = _save(session, item, review, form, grid)
         if saved:
-            return redirect(f"/comite/seances/{session.id}/direct")
+            return redirect(url_for("committee_live.live", session_id=session.id))
     status = 409 if form.form_errors else (400 if form.errors else 200)
     # after a refusal nothing of a dossier is shown: the current one may be one the member is recused for
     return render_template("committee/score.html", session=session, item=None if refusal else item,

@@ -4,11 +4,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func
 
 from aap.auth.models import User
-from aap.calls.models import Strand
-from aap.committee.models import IN_ROOM, REMOTE, AgendaItem, CommitteeSession, SessionMember
-from aap.dossiers.models import Dossier
+from aap.committee.models import IN_ROOM, REMOTE, CommitteeSession, SessionMember
 from aap.extensions import db
-from aap.organisations.models import Organisation
 from aap.review.models import PoolMember
 from aap.review.queries import UNKNOWN_GROUP
 
@@ -75,25 +72,3 @@ def candidates(call, seated_ids=()) -> list[Candidate]:
         found += [Candidate(user_id, name or email, email, UNKNOWN_GROUP) for user_id, name, email in others]
     return found
 
-
-@dataclass(frozen=True)
-class AgendaRow:
-    position: int
-    reference: str
-    title: str
-    organisation: str
-    strand: str
-    requested_amount: object
-
-
-def agenda_rows(session: CommitteeSession) -> list[AgendaRow]:
-    """The session's agenda in its order, as the convocation's PDF lists it."""
-    rows = db.session.execute(
-        db.select(AgendaItem.position, Dossier.id, Dossier.reference, Dossier.title, Organisation.name, Strand.name,
-                  Dossier.requested_amount)
-        .join(Dossier, Dossier.id == AgendaItem.dossier_id)
-        .outerjoin(Organisation, Organisation.id == Dossier.organisation_id)
-        .outerjoin(Strand, Strand.id == Dossier.strand_id)
-        .where(AgendaItem.session_id == session.id).order_by(AgendaItem.position, AgendaItem.id)).all()
-    return [AgendaRow(position, reference or f"n° {dossier_id}", title or "", organisation or "", strand or "", amount)
-            for position, dossier_id, reference, title, organisation, strand, amount in rows]

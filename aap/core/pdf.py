@@ -12,7 +12,12 @@ def pdf_bytes(template: str, **context) -> bytes:
 
 
 def pdf_response(template: str, filename: str, **context) -> Response:
-    return Response(pdf_bytes(template, **context), mimetype="application/pdf",
+    return pdf_document(pdf_bytes(template, **context), filename)
+
+
+def pdf_document(document: bytes, filename: str) -> Response:
+    """A PDF sent as a download that a browser never runs anything of."""
+    return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'"})
 

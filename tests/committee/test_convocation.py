@@ -10,6 +10,8 @@ from pypdf import PdfReader
 
 from aap.calls.models import Strand
 from aap.committee.models import AgendaItem, CommitteeSession
+from aap.core.models import utcnow
+from aap.dossiers.reviewers import Conflict
 from aap.extensions import db
 from aap.mail.models import Mail
 from aap.notifications.models import NotificationPreference
@@ -133,6 +135,27 @@ def test_the_agenda_pdf_lists_the_items_in_their_order(client, planned, mailbox,
     assert "Ressourcerie<LeLien>" in squeezed and "Coopération" in text
     assert "4 500,50 €" in text and "12 000 €" in text
     assert "Ordre du jour à venir" not in text
+
+
+def test_a_member_in_conflict_gets_an_agenda_with_the_recusal_in_the_dossier_s_place(client, planned, mailbox,
+                                                                                     worker):
+    call, members, session = planned
+    holder = factories.make_user()
+    organisation = factories.make_organisation(members=[holder], name="Ressourcerie du canal")
+    dossier = factories.make_dossier(call, organisation, holder, title="Projet en conflit")
+    engine.apply_transition(dossier.id, "submit", holder)
+    db.session.add(AgendaItem(session_id=session.id, dossier_id=dossier.id, position=1))
+    db.session.add(Conflict(dossier_id=dossier.id, user_id=members[1].id, kind="financial", declared_at=utcnow()))
+    db.session.commit()
+    mailbox.clear()
+    convene(client, session)
+    worker.drain()
+    recused = agenda_text(mailbox.to(members[1].email)[0])
+    assert "Vous êtes déporté·e pour ce dossier." in recused
+    assert "Projet en conflit" not in recused and "Ressourcerie du canal" not in recused
+    assert "Projet en conflit" in agenda_text(mailbox.to(members[0].email)[0])
+    printed = client.get(f"/comite/seances/{session.id}/ordre-du-jour.pdf")
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
 
 
 def test_convening_twice_sends_nothing_unless_something_changed(client, planned, mailbox, worker):
@@ -270,6 +293,7 @@ def test_a_mail_names_only_files_a_domain_knows_how_to_make(session):
 
     with pytest.raises(ValueError, match="pièce jointe de courriel inconnue"):
         attachment("nobody_makes_this", "x.txt", "text/plain")
-    stored = attachment("committee_agenda", "ordre-du-jour.pdf", "application/pdf", session_id=1, locale="fr")
-    assert stored == {"builder": "committee_agenda", "args": {"session_id": 1, "locale": "fr"},
+    stored = attachment("committee_agenda", "ordre-du-jour.pdf", "application/pdf", session_id=1, user_id=2,
+                        locale="fr")
+    assert stored == {"builder": "committee_agenda", "args": {"session_id": 1, "user_id": 2, "locale": "fr"},
                       "filename": "ordre-du-jour.pdf", "mimetype": "application/pdf"}
