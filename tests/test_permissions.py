@@ -96,6 +96,7 @@ AGENDA = "/comite/seances/{committee_session}/ordre-du-jour"
 PACK = "/comite/seances/{committee_session}/dossier-de-preparation"
 LIVE_ROOT = "/comite/seances/{committee_session}"
 LIVE = LIVE_ROOT + "/direct"
+MINUTES = "/comite/seances/{committee_session}/proces-verbal"
 
 
 def session_people(outcome) -> dict:
@@ -282,6 +283,12 @@ MATRIX = {
     "committee_live.hand_over": ("POST", LIVE_ROOT + "/presidence", session_people(to(LIVE))),
     "committee_live.vote": ("POST", LIVE_ROOT + "/points/{agenda_item}/vote", session_people(to(LIVE + "#votes-title"))),
     "committee_live.recommend": ("POST", LIVE_ROOT + "/points/{agenda_item}/avis", session_people(to(LIVE))),
+    "committee_minutes.page": ("GET", MINUTES, session_people(200)),
+    "committee_minutes.version": ("GET", MINUTES + "/1", session_people(200)),
+    "committee_minutes.pdf": ("GET", MINUTES + "/1.pdf", session_people(200)),
+    "committee_minutes.save": ("POST", MINUTES, session_staff(to(MINUTES))),
+    "committee_minutes.lock": ("POST", MINUTES + "/verrouiller", session_staff(400)),
+    "committee_minutes.correct": ("POST", MINUTES + "/corriger", session_staff(to(MINUTES))),
 }
 UNGUARDED = {"static"}
 

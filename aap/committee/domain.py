@@ -4,6 +4,7 @@ from aap.committee import (
     hub_views,
     live_chair_views,
     live_views,
+    minutes_views,
     models,  # noqa: F401  (the committee's tables belong to the app's metadata)
     pack_tasks,  # noqa: F401  (the job the worker imports by name)
     pack_views,
@@ -15,4 +16,4 @@ from aap.core.domains import Domain
 assert live_chair_views.bp is live_views.bp  # the chair's controls add their routes to the live meeting's blueprint
 
 DOMAIN = Domain("committee", blueprints=(hub_views.bp, agenda_views.bp, tracker_views.bp, live_views.bp,
-                                         pack_views.bp, scoring_views.bp))
+                                         pack_views.bp, scoring_views.bp, minutes_views.bp))
