@@ -289,6 +289,7 @@ MATRIX = {
     "committee_minutes.save": ("POST", MINUTES, session_staff(to(MINUTES))),
     "committee_minutes.lock": ("POST", MINUTES + "/verrouiller", session_staff(400)),
     "committee_minutes.correct": ("POST", MINUTES + "/corriger", session_staff(to(MINUTES))),
+    "committee_minutes.hand_over": ("POST", MINUTES + "/transmettre", session_staff(to(MINUTES))),
 }
 UNGUARDED = {"static"}
 

@@ -1,10 +1,11 @@
 """A session's minutes: read by its staff and members; written, previewed, locked and corrected by its staff and chair;
-printed as a PDF."""
+printed as a PDF; and, once locked, the recommendations handed over to the decision by the staff."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from aap.committee import handover
 from aap.committee import minutes_operations as operations
 from aap.committee.access import session_access
 from aap.committee.minutes_forms import LockForm, MinutesTextForm
@@ -133,3 +134,37 @@ def correct(session_id):
     flash(_("La version %(version)d est ouverte pour correction ; la précédente reste lisible.",
             version=draft.version), "success")
     return _back(session_id)
+
+
+@bp.post("/transmettre")
+@allow(signed_in)
+def hand_over(session_id):
+    session = get_or_404(CommitteeSession, session_id, "manage")
+    sent_by_button(ActionForm())
+    try:
+        report = handover.hand_over(session, current_user, utcnow())
+    except handover.HandoverRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return _back(session_id)
+    db.session.commit()
+    _flash_report(report)
+    return _back(session_id)
+
+
+def _flash_report(report: list[handover.HandoverLine]) -> None:
+    moved = sum(line.outcome == handover.MOVED for line in report)
+    already = sum(line.outcome == handover.ALREADY for line in report)
+    if moved:
+        flash(ngettext("%(num)d dossier transmis à la décision.", "%(num)d dossiers transmis à la décision.", moved),
+              "success")
+    if already and not moved:
+        flash(_("Aucun dossier de plus n'a été transmis : ceux qui pouvaient l'être l'avaient déjà été."), "info")
+    elif already:
+        flash(ngettext("%(num)d dossier l'avait déjà été : il n'est pas transmis une seconde fois.",
+                       "%(num)d dossiers l'avaient déjà été : ils ne sont pas transmis une seconde fois.", already),
+              "info")
+    for line in report:
+        if line.outcome == handover.REFUSED:
+            flash(_("%(reference)s « %(title)s » n'est pas transmis : %(reason)s", reference=line.reference,
+                    title=line.title or _("Projet sans titre"), reason=line.reason), "warning")
