@@ -16,7 +16,8 @@ SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvell
            "conflict_declared": _l("Conflit d'intérêts déclaré"), "conflict_removed": _l("Conflit d'intérêts retiré"),
            "review_declined": _l("Relecture déclinée"),
            "committee_recommendation": _l("Avis du comité enregistré en séance"),
-           "minutes_locked": _l("Procès-verbal de la séance verrouillé")}
+           "minutes_locked": _l("Procès-verbal de la séance verrouillé"),
+           "committee_handover": _l("Avis du comité transmis à la décision")}
 
 
 @dataclass(frozen=True)

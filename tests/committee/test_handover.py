@@ -139,3 +139,19 @@ def test_only_the_staff_hand_over(client, session):
     assert client.post(url(world, "/transmettre")).status_code == 403
     assert "Transmettre les avis à la décision" not in client.get(url(world)).page
     assert states(world) == ["on_agenda"] * 4
+
+
+def test_the_mark_has_a_record_of_its_own_when_an_effect_wrote_after_the_transition(session):
+    from aap.core.models import utcnow
+    from aap.workflow import audit
+
+    world = meeting()
+    dossier = db.session.get(Dossier, world["dossiers"][0].id)
+    now = utcnow()
+    transition = audit.append(dossier, transition="record_opinion", from_state="on_agenda", to_state="on_agenda",
+                              actor=None, at=now)
+    audit.append(dossier, transition="effect_record", from_state="on_agenda", to_state="on_agenda", actor=None, at=now)
+    handover._mark(dossier, transition, {"session": world["session"].id, "minutes": 1, "version": 1}, None, now)
+    db.session.commit()
+    assert last_record(dossier).transition == "committee_handover"
+    assert handover._already_moved(world["session"], [dossier.id]) == {dossier.id}
