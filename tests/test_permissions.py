@@ -97,6 +97,7 @@ AGENDA = "/comite/seances/{committee_session}/ordre-du-jour"
 PACK = "/comite/seances/{committee_session}/dossier-de-preparation"
 LIVE_ROOT = "/comite/seances/{committee_session}"
 LIVE = LIVE_ROOT + "/direct"
+MINUTES = "/comite/seances/{committee_session}/proces-verbal"
 
 
 def session_people(outcome) -> dict:
@@ -297,6 +298,13 @@ MATRIX = {
     "committee_sessions.convene": ("POST", SESSION + "/convoquer", staff_only(to(SESSION))),
     "committee_sessions.attendance": ("GET", SESSION + "/presences", staff_only(200)),
     "committee_sessions.delete": ("GET", SESSION + "/supprimer", staff_only(200)),
+    "committee_minutes.page": ("GET", MINUTES, session_people(200)),
+    "committee_minutes.version": ("GET", MINUTES + "/1", session_people(200)),
+    "committee_minutes.pdf": ("GET", MINUTES + "/1.pdf", session_people(200)),
+    "committee_minutes.save": ("POST", MINUTES, session_staff(to(MINUTES))),
+    "committee_minutes.lock": ("POST", MINUTES + "/verrouiller", session_staff(400)),
+    "committee_minutes.correct": ("POST", MINUTES + "/corriger", session_staff(to(MINUTES))),
+    "committee_minutes.hand_over": ("POST", MINUTES + "/transmettre", session_staff(to(MINUTES))),
 }
 UNGUARDED = {"static"}
 

@@ -22,6 +22,8 @@ class SessionAccess:
     member: bool = False
     #: the one person acting as chair right now
     chair: bool = False
+    #: writes the minutes' free text, locks them and starts a correction: the session's staff and its chair
+    write_minutes: bool = False
 
     def allows(self, action: str) -> bool:
         return bool(getattr(self, action, False))
@@ -38,7 +40,8 @@ def session_access(user, session) -> SessionAccess:
     staff = is_session_staff(user)
     member = any(member.user_id == user.id for member in session.members)
     chair = session.chair_id == user.id and session.chair_id is not None
-    return SessionAccess(view=staff or member, manage=staff, member=member, chair=chair)
+    return SessionAccess(view=staff or member, manage=staff, member=member, chair=chair,
+                         write_minutes=staff or chair)
 
 
 def pack_readable(user, pack) -> bool:

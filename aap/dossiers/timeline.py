@@ -15,7 +15,9 @@ SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvell
            "reviews_frozen": _l("Relectures figées pour la séance du comité"),
            "conflict_declared": _l("Conflit d'intérêts déclaré"), "conflict_removed": _l("Conflit d'intérêts retiré"),
            "review_declined": _l("Relecture déclinée"),
-           "committee_recommendation": _l("Avis du comité enregistré en séance")}
+           "committee_recommendation": _l("Avis du comité enregistré en séance"),
+           "minutes_locked": _l("Procès-verbal de la séance verrouillé"),
+           "committee_handover": _l("Avis du comité transmis à la décision")}
 
 
 @dataclass(frozen=True)

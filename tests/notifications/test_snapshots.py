@@ -71,6 +71,11 @@ SAMPLES = {
                            "unsubscribe_url": "http://localhost/notifications/desabonnement/jeton"},
     "announcement": {"heading": "Report de la date limite", "author": "Service ESS",
                      "body": "La clôture est reportée au 15 novembre.\n<a href='x'>piège</a>"},
+    "minutes_locked": {"minutes_id": 3, "session_title": "Comité <de printemps>", "call": "Appel à projets ESS 2021",
+                       "starts_at": SUBMITTED, "version": 2, "replaces": 1,
+                       "fingerprint": "9f86d081884c7d659a2feaa0c55ad015",
+                       "pdf_link": "http://localhost/comite/seances/4/proces-verbal/2.pdf",
+                       "link": "http://localhost/comite/seances/4/proces-verbal/2"},
 }
 
 
