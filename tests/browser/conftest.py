@@ -100,3 +100,46 @@ def page(browser, live_app):
     yield page
     page.audit.assert_every_page_audited()
     context.close()
+
+
+class Audit:
+    """axe on the page as it is now (given through the debugging channel, which the page's CSP does not govern);
+    at the end, every page loaded must have been audited, and the site's scripts must have run without an error."""
+
+    def __init__(self, page):
+        self.page, self.loaded, self.audited, self.errors = page, [], set(), []
+        page.on("load", lambda loaded: self.loaded.append(loaded.url))
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def __call__(self):
+        self.page.wait_for_load_state()
+        self.page.evaluate(AXE_SOURCE)
+        result = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        problems = [{"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+        assert problems == [], f"axe violations on {self.page.url}:\n{json.dumps(problems, indent=2)}"
+        self.audited.add(self.page.url)
+
+    def finish(self):
+        assert [url for url in self.loaded if url not in self.audited] == [], "pages visited without an axe audit"
+        assert self.errors == [], f"script errors or CSP violations: {self.errors}"
+
+
+@pytest.fixture
+def browsers(browser, live_app):
+    """open() gives a page in a browser context of its own, with the site's CSP enforced."""
+    pages = []
+
+    def open_page():
+        context = browser.new_context(base_url=live_app.base_url, locale="fr-FR",
+                                      viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.audit = Audit(page)
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.audit.finish()
+        page.context.close()

@@ -2,7 +2,6 @@
 and steps through the agenda, the two members' pages follow by themselves, the member in conflict on the first item
 sees only that they are recused, the votes are counted, and what the chair is typing survives the updates."""
 import itertools
-import json
 import re
 from decimal import Decimal
 
@@ -12,7 +11,6 @@ from playwright.sync_api import expect
 from aap.committee.models import Vote
 from aap.extensions import db
 from tests import factories
-from tests.browser.conftest import AXE_SOURCE, AXE_TAGS
 from tests.browser.test_workflow import sign_in
 from tests.committee import live_world
 
@@ -20,49 +18,6 @@ pytestmark = pytest.mark.browser
 COUNTER = itertools.count(1)
 #: seconds a member's page may take to follow the chair (it polls every 2.5 s)
 FOLLOW_SECONDS = 8
-
-
-class Audit:
-    """axe on the page as it is now (given through the debugging channel, which the page's CSP does not govern);
-    at the end, every page loaded must have been audited, and the site's scripts must have run without an error."""
-
-    def __init__(self, page):
-        self.page, self.loaded, self.audited, self.errors = page, [], set(), []
-        page.on("load", lambda loaded: self.loaded.append(loaded.url))
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def __call__(self):
-        self.page.wait_for_load_state()
-        self.page.evaluate(AXE_SOURCE)
-        result = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-        problems = [{"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
-        assert problems == [], f"axe violations on {self.page.url}:\n{json.dumps(problems, indent=2)}"
-        self.audited.add(self.page.url)
-
-    def finish(self):
-        assert [url for url in self.loaded if url not in self.audited] == [], "pages visited without an axe audit"
-        assert self.errors == [], f"script errors or CSP violations: {self.errors}"
-
-
-@pytest.fixture
-def browsers(browser, live_app):
-    """open() gives a page in a browser context of its own, with the site's CSP enforced."""
-    pages = []
-
-    def open_page():
-        context = browser.new_context(base_url=live_app.base_url, locale="fr-FR",
-                                      viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        page.audit = Audit(page)
-        pages.append(page)
-        return page
-
-    yield open_page
-    for page in pages:
-        page.audit.finish()
-        page.context.close()
 
 
 @pytest.fixture
