@@ -21,7 +21,7 @@ COUNTER = itertools.count(1)
 def meeting(live_app):
     suffix = next(COUNTER)
     with live_app.app_context():
-        call = factories.make_open_call(title=f"Appel comité {suffix}")
+        call = factories.make_open_call(title=f"Appel ordre du jour {suffix}")
         creation, development = strands_of(call)
         instructor = factories.make_user(email=f"instructeur.comite{suffix}@example.org", roles=("instructor",),
                                          totp=True)

@@ -11,7 +11,6 @@ from aap.extensions import db
 from aap.review.models import ReviewStanding
 from tests import factories
 from tests.browser.test_committee_live import acted, followed, join
-from tests.browser.test_workflow import sign_in
 from tests.committee import live_world
 from tests.committee.agenda_world import ready_dossier
 
@@ -90,12 +89,12 @@ def test_a_committee_meeting_from_the_first_item_to_the_ranking_scored_in_sessio
     chair.get_by_role("button", name="Enregistrer l'avis du comité").click()
     acted(chair)
 
-    tracker = browsers()
-    sign_in(tracker, *meeting["logins"]["chair"])
-    tracker.goto(f"/comite/seances/{meeting['session']}/enveloppe")
-    tracker.audit()
-    summary = tracker.get_by_role("table", name="Par volet et au total, en euros").inner_text()
+    chair.get_by_role("link", name="Suivi de l'enveloppe").click()
+    chair.audit()
+    summary = chair.get_by_role("table", name="Par volet et au total, en euros").inner_text()
     assert "10\u202f000" in summary and "15\u202f000" in summary  # proposed, and what remains of the 25,000
+    chair.goto(meeting["url"])
+    acted(chair)
 
     chair.get_by_role("button", name="Point suivant").click()
     acted(chair)
