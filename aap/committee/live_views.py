@@ -111,46 +111,38 @@ def follow(session_id):
     return response
 
 
-@bp.post("/ouvrir")
-@allow(signed_in)
-def open_session(session_id):
-    meeting = meeting_of(session_id, "manage")
-    form = OpenForm()
+def _confirmed(meeting, form, form_name: str, act, done: str):
+    """Run a staff action that may first ask for a confirmation; the form comes back with it, ticked or not."""
     sent_by_button(form)
     try:
-        operations.open_session(meeting, current_user, form.without_quorum.data, utcnow())
+        act()
         db.session.commit()
     except operations.NeedsConfirmation as refusal:
         db.session.rollback()
         refused_on(form, refusal)
-        return render(meeting, 409, open_form=form)
+        return render(meeting, 409, **{form_name: form})
     except operations.Refused as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
         return back(meeting)
-    flash(_("La séance est ouverte ; vous la présidez."), "success")
+    flash(done, "success")
     return back(meeting)
+
+
+@bp.post("/ouvrir")
+@allow(signed_in)
+def open_session(session_id):
+    meeting, form = meeting_of(session_id, "manage"), OpenForm()
+    return _confirmed(meeting, form, "open_form", lambda: operations.open_session(
+        meeting, current_user, form.without_quorum.data, utcnow()), _("La séance est ouverte ; vous la présidez."))
 
 
 @bp.post("/clore")
 @allow(signed_in)
 def close_session(session_id):
-    meeting = meeting_of(session_id, "manage")
-    form = CloseForm()
-    sent_by_button(form)
-    try:
-        operations.close_session(meeting, current_user, form.without_recommendation.data, utcnow())
-        db.session.commit()
-    except operations.NeedsConfirmation as refusal:
-        db.session.rollback()
-        refused_on(form, refusal)
-        return render(meeting, 409, close_form=form)
-    except operations.Refused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return back(meeting)
-    flash(_("La séance est close."), "success")
-    return back(meeting)
+    meeting, form = meeting_of(session_id, "manage"), CloseForm()
+    return _confirmed(meeting, form, "close_form", lambda: operations.close_session(
+        meeting, current_user, form.without_recommendation.data, utcnow()), _("La séance est close."))
 
 
 @bp.post("/points/<int:item_id>/vote")
