@@ -283,6 +283,7 @@ MATRIX = {
     "committee_live.open_item": ("POST", LIVE_ROOT + "/points/{agenda_item}/ouvrir", session_people(to(LIVE))),
     "committee_live.open_item#other_session": ("POST", LIVE_ROOT + "/points/999999/ouvrir", session_people(404)),
     "committee_live.hand_over": ("POST", LIVE_ROOT + "/presidence", session_people(to(LIVE))),
+    "committee_live.take_chair": ("POST", LIVE_ROOT + "/presidence/reprendre", session_staff(to(LIVE))),
     "committee_live.vote": ("POST", LIVE_ROOT + "/points/{agenda_item}/vote", session_people(to(LIVE + "#votes-title"))),
     "committee_live.recommend": ("POST", LIVE_ROOT + "/points/{agenda_item}/avis", session_people(to(LIVE))),
     "committee_sessions.call_sessions_page": ("GET", "/comite/appels/{call}/seances", staff_only(200)),

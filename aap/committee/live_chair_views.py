@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from aap.committee import live_operations as operations
 from aap.committee.access import session_access
-from aap.committee.live_forms import HandOverForm, RecommendationForm, StepForm
-from aap.committee.live_views import applied, back, bp, item_of, meeting_of, refused_on, render
+from aap.committee.live_forms import HandOverForm, RecommendationForm, StepForm, TakeChairForm
+from aap.committee.live_views import applied, back, bp, confirmed, item_of, meeting_of, refused_on, render
 from aap.core.inputs import sent_by_button
 from aap.core.models import utcnow
 from aap.core.permissions import allow, signed_in
@@ -61,6 +61,14 @@ def hand_over(session_id):
             flash(_("La présidence passe à %(name)s.", name=person.display_name), "success")
             return back(meeting)
     return render(meeting, 400, hand_over_form=form)
+
+
+@bp.post("/presidence/reprendre")
+@allow(signed_in)
+def take_chair(session_id):
+    meeting, form = meeting_of(session_id, "manage"), TakeChairForm()
+    return confirmed(meeting, form, "take_chair_form", lambda: operations.take_chair(
+        meeting, current_user, form.confirm.data, utcnow()), _("Vous présidez la séance."))
 
 
 @bp.post("/points/<int:item_id>/avis")

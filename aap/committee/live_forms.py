@@ -35,6 +35,10 @@ class HandOverForm(Form):
                              validators=[DataRequired(_l("Choisissez la personne qui préside ensuite dans la liste."))])
 
 
+class TakeChairForm(Form):
+    confirm = BooleanField(_l("Je prends la présidence : la personne qui présidait ne peut plus agir"))
+
+
 class VoteForm(Form):
     #: sent by the button pressed; the operation checks it is one of the votes
     choice = StringField()

@@ -198,6 +198,19 @@ def hand_over(meeting: CommitteeSession, user, next_chair_id: int, now: datetime
     return person
 
 
+def take_chair(meeting: CommitteeSession, user, confirmed: bool, now: datetime) -> None:
+    """A staff person takes the chair from one who left or cannot act: explicitly, and the screens say so."""
+    meeting = _open(locked(meeting))
+    if meeting.chair_id == user.id:
+        raise Refused(_("Vous présidez déjà la séance."))
+    if not confirmed:
+        raise NeedsConfirmation(_("Cochez la case pour prendre la présidence à la place de %(name)s.",
+                                  name=meeting.chair.display_name if meeting.chair else _("personne")),
+                                field="confirm")
+    meeting.chair_id, meeting.chair_since = user.id, now
+    changed(meeting)
+
+
 def cast_vote(meeting: CommitteeSession, item: AgendaItem, user, choice: str | None) -> Vote:
     """A convened member's vote on the current item: once, never when recused."""
     meeting = locked(meeting)

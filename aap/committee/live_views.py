@@ -13,6 +13,7 @@ from aap.committee.live_forms import (
     OpenForm,
     RecommendationForm,
     StepForm,
+    TakeChairForm,
     VoteForm,
 )
 from aap.committee.live_page import live_page
@@ -81,6 +82,7 @@ def render(meeting: CommitteeSession, status: int = 200, **forms):
     hand_over.next_chair.choices = [(0, _("— Choisir —"))] + [
         (person.id, person.display_name) for person in page.candidates]
     context = {"open_form": OpenForm(formdata=None), "close_form": CloseForm(formdata=None),
+               "take_chair_form": TakeChairForm(formdata=None),
                "hand_over_form": hand_over, "step_form": StepForm(formdata=None), "vote_form": VoteForm(formdata=None),
                "recommendation_form": recommendation_form(page.current.item if page.current else None), **forms}
     return render_template("committee/live.html", page=page, meeting=meeting, states=SESSION_STATES, votes=VOTES,
@@ -111,7 +113,7 @@ def follow(session_id):
     return response
 
 
-def _confirmed(meeting, form, form_name: str, act, done: str):
+def confirmed(meeting, form, form_name: str, act, done: str):
     """Run a staff action that may first ask for a confirmation; the form comes back with it, ticked or not."""
     sent_by_button(form)
     try:
@@ -133,7 +135,7 @@ def _confirmed(meeting, form, form_name: str, act, done: str):
 @allow(signed_in)
 def open_session(session_id):
     meeting, form = meeting_of(session_id, "manage"), OpenForm()
-    return _confirmed(meeting, form, "open_form", lambda: operations.open_session(
+    return confirmed(meeting, form, "open_form", lambda: operations.open_session(
         meeting, current_user, form.without_quorum.data, utcnow()), _("La séance est ouverte ; vous la présidez."))
 
 
@@ -141,7 +143,7 @@ def open_session(session_id):
 @allow(signed_in)
 def close_session(session_id):
     meeting, form = meeting_of(session_id, "manage"), CloseForm()
-    return _confirmed(meeting, form, "close_form", lambda: operations.close_session(
+    return confirmed(meeting, form, "close_form", lambda: operations.close_session(
         meeting, current_user, form.without_recommendation.data, utcnow()), _("La séance est close."))
 
 
