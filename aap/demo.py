@@ -20,6 +20,7 @@ from aap.calls.models import Call, Strand
 from aap.calls.operations import DEFAULT_CHECKLIST, open_call, save_form
 from aap.core.models import utcnow
 from aap.core.storage import storage
+from aap.demo_committee import load_committee_demo
 from aap.demo_history import TITLE as EDITION_2021
 from aap.demo_history import load_2021_edition, luhn_siret
 from aap.demo_review import load_review_demo
@@ -91,6 +92,7 @@ def load_demo() -> dict:
     load_2021_edition(people)
     edition = db.session.execute(db.select(Call).where(Call.title == EDITION_2021)).scalars().first()
     load_review_demo(call, edition, people["committee"])
+    load_committee_demo(call, people["instructor"], people["committee"])
     db.session.commit()
     path.write_text(json.dumps(logins, indent=2, ensure_ascii=False))
     path.chmod(0o600)

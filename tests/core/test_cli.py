@@ -5,6 +5,7 @@ import pyotp
 from aap.auth.operations import find_user
 from aap.auth.passwords import verify_password
 from aap.calls.models import Call
+from aap.committee.models import CommitteeSession
 from aap.demo import PERSONAS, credentials_path, load_demo
 from aap.demo_history import TITLE as EDITION_2021
 from aap.dossiers.models import Dossier
@@ -100,3 +101,18 @@ def test_the_demo_shows_a_review_to_read_and_reviews_to_write(app, client, sessi
     todo = db.session.execute(db.select(Assignment).where(Assignment.user_id == committee.id)).scalars().all()
     assert len(todo) == 2 and all(a.state == "assigned" for a in todo)
     assert client.get(f"/relectures/dossiers/{todo[0].dossier_id}").status_code == 200
+
+
+def test_the_demo_plans_a_committee_session_with_its_agenda(app, client, session, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    load_demo()
+    load_demo()  # the committee's demo is idempotent too
+    [meeting] = db.session.execute(db.select(CommitteeSession)).scalars().all()
+    assert meeting.state == "planned" and len(meeting.members) == 5 and len(meeting.items) == 1
+    client.login(find_user(PERSONAS["committee"][0]))
+    hub = client.get("/comite").page
+    assert "Comité de projets de printemps" in hub and "1 dossier" in hub
+    assert "Fabrique de meubles en réemploi" in client.get(f"/comite/seances/{meeting.id}/preparation").page
+    client.post("/deconnexion")
+    client.login(find_user(PERSONAS["instructor"][0]))
+    assert "Convoquer" in client.get(f"/comite/seances/{meeting.id}").page
