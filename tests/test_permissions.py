@@ -302,7 +302,7 @@ MATRIX = {
     "committee_minutes.page": ("GET", MINUTES, session_people(200)),
     "committee_minutes.version": ("GET", MINUTES + "/1", session_people(200)),
     "committee_minutes.pdf": ("GET", MINUTES + "/1.pdf", session_people(200)),
-    "committee_minutes.save": ("POST", MINUTES, session_staff(to(MINUTES))),
+    "committee_minutes.page#save": ("POST", MINUTES, session_staff(to(MINUTES))),
     "committee_minutes.lock": ("POST", MINUTES + "/verrouiller", session_staff(400)),
     "committee_minutes.correct": ("POST", MINUTES + "/corriger", session_staff(to(MINUTES))),
     "committee_minutes.hand_over": ("POST", MINUTES + "/transmettre", session_staff(to(MINUTES))),

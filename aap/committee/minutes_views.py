@@ -52,9 +52,12 @@ def _page(session: CommitteeSession, number: int | None = None, text_form=None, 
         closed=session.state == CLOSED, states=SESSION_STATES, labels=_labels(), action_form=ActionForm()), status
 
 
-@bp.get("")
+@bp.route("", methods=["GET", "POST"])
 @allow(signed_in)
 def page(session_id):
+    """One rule for both methods: a number too large for the database is then not found whatever the method."""
+    if request.method == "POST":
+        return _save(session_id)
     return _page(get_or_404(CommitteeSession, session_id))
 
 
@@ -79,9 +82,7 @@ def _back(session_id: int):
     return redirect(url_for("committee_minutes.page", session_id=session_id))
 
 
-@bp.post("")
-@allow(signed_in)
-def save(session_id):
+def _save(session_id):
     session = get_or_404(CommitteeSession, session_id, "write_minutes")
     form = MinutesTextForm(prefix="minutes")
     if not form.validate_on_submit():
