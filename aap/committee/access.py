@@ -64,9 +64,7 @@ def scoring_refusal(user, session, item) -> str | None:
     if item is None or session.current_item_id != item.id:
         return _("Le ou la président·e est passé·e à un autre point : seul le point en cours se note. Rien n'a été "
                  "enregistré.")
-    if access(user, item.dossier).recused:
-        return access(user, item.dossier).recused
-    return None
+    return access(user, item.dossier).recused
 
 
 def follows(user, convened: bool) -> bool:

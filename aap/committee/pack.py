@@ -9,7 +9,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from aap.committee.agenda_queries import AgendaLine, agenda
+from aap.committee.agenda_queries import AgendaLine
 from aap.committee.models import CommitteeSession
 from aap.core.models import utcnow
 from aap.core.pdf import refuse_fetch
@@ -58,10 +58,6 @@ def part_html(session: CommitteeSession, user, line: AgendaLine) -> str:
 def cover_html(session: CommitteeSession, user, lines: list[AgendaLine]) -> str:
     return render_template("committee/pack_cover.html", session=session, reader=user, lines=lines, now=utcnow(),
                            recused=RECUSED)
-
-
-def lines_for(session: CommitteeSession, user) -> list[AgendaLine]:
-    return agenda(session, user)
 
 
 def render_document(html: str):

@@ -5,6 +5,7 @@ import logging
 from sqlalchemy import update
 
 from aap.committee import pack
+from aap.committee.agenda_queries import agenda
 from aap.committee.models import DONE, FAILED, QUEUED, RUNNING, PreparationPack
 from aap.core.jobs import job
 from aap.core.models import utcnow
@@ -41,7 +42,7 @@ def build_pack(pack_id: int) -> str:
 
 def _laid_out(record: PreparationPack) -> bytes:
     session, user = record.session, record.user
-    lines = pack.lines_for(session, user)
+    lines = agenda(session, user)
     record.total, record.done_count = len(lines), 0
     db.session.commit()
     documents = [pack.render_document(pack.in_locale(user, lambda: pack.cover_html(session, user, lines)))]

@@ -58,9 +58,10 @@ def score(session_id):
 
 def _fill(form, grid, review) -> None:
     form.version.data = review.lock_version if review else ""
+    if review is None:
+        return
     for criterion in grid.criteria:
-        if review is not None:
-            getattr(form, score_field(criterion.key)).data = shown_answer(review.scores.get(criterion.key))
+        getattr(form, score_field(criterion.key)).data = shown_answer(review.scores.get(criterion.key))
 
 
 def _save(session, item, review, form, grid) -> bool:

@@ -32,11 +32,12 @@ def committed_by_other_sessions(session: CommitteeSession) -> dict[int | None, D
     return committed
 
 
-def session_tracker(session: CommitteeSession, trial: Trial | None = None) -> SessionTracker:
+def session_tracker(session: CommitteeSession, dossiers: list[TrackedDossier],
+                    trial: Trial | None = None) -> SessionTracker:
+    """The tracker of these dossiers (the session's, as `tracked_dossiers` reads them)."""
     call = session.call
     strands = db.session.execute(select(Strand.id, Strand.envelope).where(Strand.call_id == call.id)
                                  .order_by(Strand.position, Strand.id)).all()
-    dossiers = tracked_dossiers(session)
     envelopes = {strand_id: envelope for strand_id, envelope in strands}
     if any(dossier.strand is None for dossier in dossiers) or not envelopes:
         envelopes[None] = None

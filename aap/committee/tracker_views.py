@@ -15,12 +15,12 @@ from aap.core.permissions import allow, get_or_404, signed_in
 bp = Blueprint("committee_tracker", __name__, url_prefix="/comite/seances/<int:session_id>")
 
 
-def _trial(session: CommitteeSession, problems: list[str]) -> Trial | None:
-    """The amount the chair tries for one waiting dossier, read from the address; a bad one is said, not tried."""
+def _trial(dossiers, problems: list[str]) -> Trial | None:
+    """The amount the chair tries for one dossier of the agenda, read from the address; a bad one is said, not tried."""
     item_text, amount_text = request.args.get("essai", ""), request.args.get("montant", "").strip()
     if not item_text and not amount_text:
         return None
-    waiting = {dossier.item_id: dossier for dossier in tracked_dossiers(session)}
+    waiting = {dossier.item_id: dossier for dossier in dossiers}
     try:
         item_id = database_int(item_text)
     except ValueError:
@@ -50,8 +50,9 @@ def page(session_id):
     session = get_or_404(CommitteeSession, session_id)
     may_try = session.can("manage", current_user) or session.can("chair", current_user)
     problems: list[str] = []
-    trial = _trial(session, problems) if may_try else None
+    dossiers = tracked_dossiers(session)
+    trial = _trial(dossiers, problems) if may_try else None
     strands = {strand.id: strand for strand in session.call.strands}
-    return render_template("committee/tracker.html", session=session, tracker=session_tracker(session, trial),
+    return render_template("committee/tracker.html", session=session, tracker=session_tracker(session, dossiers, trial),
                            trial=trial, may_try=may_try, problems=problems, strands=strands,
                            recommendations=RECOMMENDATIONS)

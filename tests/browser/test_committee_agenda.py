@@ -4,6 +4,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from aap.committee.models import FAVORABLE, AgendaItem
 from aap.core.models import utcnow
@@ -37,7 +38,7 @@ def meeting(live_app):
                 "member": (member.email, member.totp_secret)}
 
 
-def test_the_agenda_is_set_then_prepared_without_the_recused_dossier(page, live_app, meeting):
+def test_the_agenda_is_set_then_prepared_without_the_recused_dossier(page, live_app, live_worker, meeting):
     sign_in(page, *meeting["instructor"])
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Comité", exact=True).click()
     page.audit()
@@ -75,6 +76,15 @@ def test_the_agenda_is_set_then_prepared_without_the_recused_dossier(page, live_
     assert page.get_by_text("Vous êtes déporté·e pour ce dossier.").is_visible()
     assert "Ressourcerie du canal" not in page.content()
     assert page.get_by_role("heading", name="Jardin partagé", exact=False).is_visible()
+    page.get_by_role("button", name="Mettre en page mon dossier de préparation (PDF)").click()
+    page.audit()
+    assert page.get_by_text("Cette page se met à jour toute seule", exact=False).is_visible()
+    live_worker.drain()
+    page.reload()
+    page.audit()
+    expect(page.get_by_role("link", name="Télécharger le PDF", exact=False)).to_be_visible()
+    page.get_by_role("link", name="Préparer la séance").click()
+    page.audit()
     page.get_by_role("link", name="Ordre du jour").click()
     page.audit()
     assert "Ressourcerie du canal" not in page.content() and "Inscrire" not in page.content()
