@@ -9,6 +9,7 @@ from aap.calls.domain import DOMAIN as CALLS
 from aap.committee.domain import DOMAIN as COMMITTEE
 from aap.core.domain import DOMAIN as CORE
 from aap.core.periodic import register_sweep
+from aap.decisions.domain import DOMAIN as DECISIONS
 from aap.dossiers.domain import DOMAIN as DOSSIERS
 from aap.instruction.domain import DOMAIN as INSTRUCTION
 from aap.mail.attachments import register_builders
@@ -22,14 +23,14 @@ from aap.workflow.domain import DOMAIN as WORKFLOW
 from aap.workflow.subject import register_subject
 
 DOMAINS = (CORE, MAIL, AUTH, NOTIFICATIONS, ORGANISATIONS, WORKFLOW, CALLS, DOSSIERS, INSTRUCTION, REVIEW, COMMITTEE,
-           BULK, ADMIN)
+           DECISIONS, BULK, ADMIN)
 
 
 def register_parts(domains=DOMAINS) -> None:
     """What lives in the process rather than in an app: names workflow files use, reminders, mail attachments,
     sweeps, receivers."""
     for domain in domains:
-        registry.register(domain.guards, domain.effects)
+        registry.register(domain.guards, domain.effects, domain.events)
         register_kinds(domain.reminder_kinds)
         register_builders(domain.attachment_builders)
         for name, sweep in domain.sweeps:

@@ -12,6 +12,8 @@ class Domain:
     #: functions made by @guard and @effect (aap.workflow.registry) that workflow files may name
     guards: tuple[Callable, ...] = ()
     effects: tuple[Callable, ...] = ()
+    #: (name, label) of the events a transition's `when:` may name; the domain's operations fire them
+    events: tuple[tuple[str, str], ...] = ()
     #: (signal, receiver) pairs connected once, whatever the number of apps built
     receivers: tuple[tuple[object, Callable], ...] = ()
     #: functions made by @reminder_kind (aap.notifications.reminders)

@@ -42,6 +42,8 @@ class Transition:
     requires: tuple[str, ...] = ()
     #: hidden from the holder on their timeline (internal steps of the instruction)
     internal: bool = False
+    #: the domain event that applies it (a decision released, an agreement signed…): never offered as a button
+    when: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from aap.workflow import audit, schema
 from aap.workflow.context import TransitionContext
 from aap.workflow.definitions import SYSTEM, Transition, Workflow
 from aap.workflow.models import AuditRecord
-from aap.workflow.registry import EFFECTS, GUARDS
+from aap.workflow.registry import EFFECTS, EVENTS, GUARDS
 from aap.workflow.subject import WorkflowSubject, subject_model
 
 MAX_COMMENT = 5000
@@ -67,7 +67,7 @@ def available(dossier: WorkflowSubject, user, now: datetime | None = None) -> li
     workflow, roles, now = workflow_of(dossier), roles_of(user, dossier), now or utcnow()
     options = []
     for transition in workflow.transitions_from(dossier.state):
-        if roles & set(transition.roles):
+        if transition.when is None and roles & set(transition.roles):
             context = TransitionContext(dossier, user, transition, workflow, now)
             options.append(Option(transition, [r for g in transition.guards if (r := GUARDS[g](context))]))
     return options
@@ -90,10 +90,13 @@ CONFLICT = _l("Une autre personne vient d'agir sur ce dossier : rien n'a été f
 
 
 def apply_transition(dossier_id: int, name: str, user, data: dict | None = None, expected_version: int | None = None,
-          now: datetime | None = None) -> AuditRecord:
-    """Apply one transition in the current transaction; the caller commits."""
+          now: datetime | None = None, event: str | None = None) -> AuditRecord:
+    """Apply one transition in the current transaction; the caller commits.
+
+    A transition with `when:` is applied only by the operation that fires its event (`event`), never on its own.
+    """
     try:
-        return _apply(dossier_id, name, user, data, expected_version, now)
+        return _apply(dossier_id, name, user, data, expected_version, now, event)
     except (StaleDataError, OperationalError) as error:
         # a concurrent writer won: PostgreSQL's row lock makes this rare, SQLite reports it as "locked"
         if isinstance(error, OperationalError) and "locked" not in str(error):
@@ -102,12 +105,15 @@ def apply_transition(dossier_id: int, name: str, user, data: dict | None = None,
         raise TransitionRefused(str(CONFLICT), "conflict") from None
 
 
-def _apply(dossier_id, name, user, data, expected_version, now) -> AuditRecord:
+def _apply(dossier_id, name, user, data, expected_version, now, event) -> AuditRecord:
     dossier, now, data = lock(dossier_id), now or utcnow(), dict(data or {})
     workflow = workflow_of(dossier)
     transition = workflow.transitions.get(name)
     if transition is None:
         raise TransitionRefused(_("Cette action n'existe pas pour ce dossier."), "unknown")
+    if transition.when != event:
+        raise TransitionRefused(_("« %(action)s » ne se fait pas ici : elle suit %(event)s.", action=transition.label,
+                                  event=EVENTS.get(transition.when, transition.when)), "elsewhere")
     _check_not_done(dossier, transition, expected_version)
     if dossier.state not in transition.sources:
         raise TransitionRefused(_("« %(action)s » n'est pas possible quand le dossier est à l'état « %(state)s ».",
@@ -119,6 +125,20 @@ def _apply(dossier_id, name, user, data, expected_version, now) -> AuditRecord:
     if reasons:
         raise TransitionRefused(" ".join(reasons), "guard")
     return _enter(dossier, workflow, transition, context, payload)
+
+
+def transition_on(dossier: WorkflowSubject, event: str) -> Transition | None:
+    """The transition the event applies from the dossier's state, if its workflow has one."""
+    return next((t for t in workflow_of(dossier).transitions_from(dossier.state) if t.when == event), None)
+
+
+def fire(dossier_id: int, event: str, user, data: dict | None = None,
+         now: datetime | None = None) -> AuditRecord | None:
+    """Move the dossier by the transition its workflow takes on this event; None when it takes none from here."""
+    transition = transition_on(lock(dossier_id), event)
+    if transition is None:
+        return None
+    return apply_transition(dossier_id, transition.name, user, data, now=now, event=event)
 
 
 def _last_record(dossier) -> AuditRecord | None:

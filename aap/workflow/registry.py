@@ -11,6 +11,8 @@ GUARDS: dict[str, Callable] = {}
 #: name → what the guard asks for, in words for the workflow tables
 GUARD_LABELS: dict[str, str] = {}
 EFFECTS: dict[str, "EffectSpec"] = {}
+#: name → what happens, in words: the events a transition's `when:` may name, fired by a domain's operation
+EVENTS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,9 @@ def effect(name: str, check: Callable[[dict], list[str]] | None = None):
     return describe
 
 
-def register(guards=(), effects=()) -> None:
+def register(guards=(), effects=(), events=()) -> None:
+    for name, label in events:
+        EVENTS[name] = label
     for func in guards:
         GUARDS[func.guard_name], GUARD_LABELS[func.guard_name] = func, func.guard_label
     for func in effects:

@@ -7,12 +7,12 @@ from pathlib import Path
 from aap.core.roles import WORKFLOW_ROLES
 from aap.workflow import located
 from aap.workflow.definitions import REQUIREMENTS, Effect, State, Timeout, Transition, Workflow
-from aap.workflow.registry import EFFECTS, GUARDS
+from aap.workflow.registry import EFFECTS, EVENTS, GUARDS
 
 TOP_KEYS = {"name", "version", "label", "initial", "roles", "states", "transitions"}
 STATE_KEYS = {"label", "final", "editable_by", "timeout", "holder_sees_reviews"}
 TIMEOUT_KEYS = {"after", "transition"}
-TRANSITION_KEYS = {"name", "label", "from", "to", "roles", "guards", "effects", "requires", "internal"}
+TRANSITION_KEYS = {"name", "label", "from", "to", "roles", "guards", "effects", "requires", "internal", "when"}
 DURATION = re.compile(r"^(\d+)\s*([dhm])$")
 #: a workflow's name is its file's name: it fits the database column and any file system
 NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
@@ -182,8 +182,17 @@ def _transitions(raw, states: dict, roles, check: _Checker) -> dict:
             target=_target(spec, states, check), roles=check.names(spec, "roles", roles, "rôle inconnu"),
             guards=check.names(spec, "guards", GUARDS, "garde inconnue"), effects=_effects(spec, check),
             requires=check.names(spec, "requires", REQUIREMENTS, "champ requis inconnu"),
-            internal=bool(spec.get("internal", False)))
+            internal=bool(spec.get("internal", False)), when=_event(spec, check))
     return transitions
+
+
+def _event(spec, check: _Checker) -> str | None:
+    event = spec.get("when")
+    if event is not None and event not in EVENTS:
+        check.error(located.line_of(spec, "when"),
+                    f"événement inconnu « {event} » (attendu : {', '.join(sorted(EVENTS))})")
+        return None
+    return event
 
 
 def _sources(spec, states: dict, check: _Checker) -> tuple[str, ...]:
