@@ -1,0 +1,61 @@
+"""Who may decide, see and follow a grant, decided here and nowhere else.
+
+The authority's decisions are taken by the roles its workflow names on the decision transitions (admin in
+Plaine Commune's); a co-funder's by the people seated as its deciders, and by administrators. Holders see a
+decision only once released, and never a staged one.
+"""
+from dataclasses import dataclass
+
+from aap.core.roles import ADMIN, HOLDER, STAFF_ROLES
+from aap.decisions.events import DECISION_EVENTS
+from aap.dossiers.access import access, roles_on
+from aap.workflow.engine import workflow_of
+
+
+@dataclass(frozen=True)
+class GrantAccess:
+    #: records this funder's decisions on the dossier (staged, then released)
+    decide: bool = False
+    #: sees decisions before their release, and every funder's figures
+    see_staged: bool = False
+    #: follows the grant: agreement, payments, closing
+    manage: bool = False
+    #: reviews the final report (accepts it or returns it)
+    review_report: bool = False
+    #: the holder's side: released decisions, letters, agreement, bank details, the final report
+    holder: bool = False
+
+
+NONE = GrantAccess()
+
+
+def decider_of(user, funder) -> bool:
+    return user.is_authenticated and any(seat.user_id == user.id for seat in funder.deciders)
+
+
+def authority_roles(dossier) -> frozenset[str]:
+    """The roles the workflow lets decide: those of the transitions a released decision applies."""
+    events = set(DECISION_EVENTS.values())
+    return frozenset(role for transition in workflow_of(dossier).transitions.values() if transition.when in events
+                     for role in transition.roles)
+
+
+def grant_access(user, dossier, funder=None) -> GrantAccess:
+    """What this person may do about the funding of this dossier by `funder` (None: the authority running the call)."""
+    if user is None or not user.is_authenticated or access(user, dossier).recused:
+        return NONE
+    roles = roles_on(user, dossier)
+    staff = bool(roles & STAFF_ROLES)
+    if funder is None:
+        decide = bool(roles & authority_roles(dossier))
+    else:
+        decide = ADMIN in roles or decider_of(user, funder)
+    manage = ADMIN in roles or (decide and funder is not None)
+    return GrantAccess(decide=decide, see_staged=staff or decide, manage=manage, review_report=staff,
+                       holder=HOLDER in roles and access(user, dossier).view)
+
+
+def sees_decision(user, decision) -> bool:
+    """A released decision is the holder's and staff's to read; a staged one only the decider's and staff's."""
+    rights = grant_access(user, decision.dossier, decision.funder)
+    return rights.see_staged or (rights.holder and decision.released)
