@@ -1,6 +1,17 @@
 """What the decisions add: co-funders and envelopes, decisions and their release, the grant's life after them."""
 from aap.core.domains import Domain
-from aap.decisions import grant_models, models  # noqa: F401  (the decisions' tables belong to the app's metadata)
+from aap.core.signals import dossier_panels_wanted
+from aap.decisions import (
+    batch_views,
+    envelope_views,
+    funder_views,
+    grant_models,  # noqa: F401  (the decisions' tables belong to the app's metadata)
+    hub_views,
+    models,  # noqa: F401
+    panel,
+    views,
+)
 from aap.decisions.events import EVENTS
 
-DOMAIN = Domain("decisions", events=EVENTS)
+DOMAIN = Domain("decisions", blueprints=(hub_views.bp, views.bp, batch_views.bp, envelope_views.bp, funder_views.bp),
+                events=EVENTS, receivers=((dossier_panels_wanted, panel.decisions_panel),))
