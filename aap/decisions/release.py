@@ -4,7 +4,7 @@ from datetime import datetime
 
 from aap.core.urls import external_url
 from aap.decisions.models import INSTRUMENTS, OUTCOMES, Decision
-from aap.decisions.operations import DecisionRefused, release_one, staged_decisions
+from aap.decisions.operations import DecisionRefused, release_one, stage, staged_decisions
 from aap.dossiers.notifications import MUTED, recipients
 from aap.extensions import db
 from aap.notifications.operations import notify
@@ -33,6 +33,14 @@ def release(call, funder, user, now: datetime, ids=None) -> Released:
     for decision in done.decisions:
         _after_release(decision, now)
     return done
+
+
+def decide_at_once(dossier, funder, form: dict, user, now: datetime) -> Decision:
+    """Stage and release one decision in the same transaction (loading past editions, imports)."""
+    decision = stage(dossier, funder, form, user, now)
+    release_one(decision, user, now)
+    _after_release(decision, now)
+    return decision
 
 
 def _after_release(decision: Decision, now: datetime) -> None:
