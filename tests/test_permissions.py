@@ -130,6 +130,8 @@ FUNDER = DECISIONS + "/cofinanceurs/{funder}"
 MATRIX = {
     "decision_hub.page": ("GET", "/decisions", signed_in(200)),
     "decisions.board": ("GET", DECISIONS, decision_readers(200)),
+    "decisions.export_csv": ("GET", DECISIONS + "/decisions.csv", decision_readers(200)),
+    "decisions.export_xlsx": ("GET", DECISIONS + "/decisions.xlsx", decision_readers(200)),
     "decisions.decide": ("GET", "/decisions/dossiers/{submitted}", deciders(200)),
     "decisions.decide#post": ("POST", "/decisions/dossiers/{submitted}", deciders(409)),
     "decisions.withdraw": ("POST", "/decisions/{decision}/retirer", deciders(to(DECISIONS))),

@@ -101,6 +101,11 @@ def sees_call_decisions(user, call, seated: set[int] | None = None) -> bool:
     return call.id in (seated if seated is not None else seated_calls(user))
 
 
+def sees_every_funder(user, call) -> bool:
+    """Staff read every funder's decisions on the call; a co-funder's deciders read their own funder's."""
+    return bool(call_roles(user, call) & STAFF_ROLES)
+
+
 def manages_funders(user, call) -> bool:
     """Seats co-funders and their deciders, changes envelopes: administrators."""
     return ADMIN in call_roles(user, call)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
-from aap.committee.models import AgendaItem
+from aap.committee.models import CLOSED, AgendaItem, CommitteeSession
 from aap.decisions.models import Decision
 from aap.dossiers.models import Dossier
 from aap.extensions import db
@@ -96,3 +96,10 @@ def dossier_decisions(dossier_id: int, released_only: bool) -> list[Decision]:
     for decision in decisions:
         latest[decision.funder_id] = decision
     return sorted(latest.values(), key=lambda d: (d.funder_id is not None, d.funder_id or 0))
+
+
+def closed_sessions(call) -> list[CommitteeSession]:
+    """The call's closed committee sessions, latest first: each may be decided in one form."""
+    return list(db.session.execute(select(CommitteeSession).where(
+        CommitteeSession.call_id == call.id, CommitteeSession.state == CLOSED)
+        .order_by(CommitteeSession.starts_at.desc())).scalars())

@@ -6,17 +6,27 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from aap.calls.models import Call
+from aap.core.exports import csv_response, xlsx_response
 from aap.core.inputs import ActionForm, database_int, sent_by_button
 from aap.core.listing import page_of, past_the_end, requested_page, requested_sort
 from aap.core.models import utcnow
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.decisions import envelopes, operations
-from aap.decisions.access import call_funders, decides_on_call, grant_access, manages_funders, sees_call_decisions
+from aap.decisions.access import (
+    call_funders,
+    decider_of,
+    decides_on_call,
+    grant_access,
+    manages_funders,
+    sees_call_decisions,
+    sees_every_funder,
+)
 from aap.decisions.deciding import ceiling, current_decision, deciding_refusal, deciding_states
+from aap.decisions.exports import HEADER, decision_lines, decisions_of_call
 from aap.decisions.forms import DecisionForm, ReleaseForm
 from aap.decisions.models import INSTRUMENTS, OUTCOMES, Decision, Funder
 from aap.decisions.prefill import prefilled
-from aap.decisions.queries import RELEASED, SORTS, STAGED, TO_DECIDE, board_rows, sort_rows
+from aap.decisions.queries import RELEASED, SORTS, STAGED, TO_DECIDE, board_rows, closed_sessions, sort_rows
 from aap.decisions.release import release
 from aap.dossiers.models import Dossier
 from aap.extensions import db
@@ -52,27 +62,63 @@ def _call_for_decisions(call_id: int) -> Call:
     return call
 
 
-@bp.get("/appels/<int:call_id>")
+def _exported(call: Call):
+    seated = {funder.id for funder in call_funders(call) if decider_of(current_user, funder)}
+    visible = None if sees_every_funder(current_user, call) else seated | (
+        {None} if decides_on_call(current_user, call, None) else set())
+    authority = call.funders[0] if call.funders else _("Autorité de l'appel")
+    return decision_lines(call, decisions_of_call(call, visible), authority)
+
+
+@bp.get("/appels/<int:call_id>/decisions.csv")
 @allow(signed_in)
-def board(call_id):
+def export_csv(call_id):
+    call = _call_for_decisions(call_id)
+    return csv_response(f"decisions-appel-{call.id}.csv", HEADER, _exported(call))
+
+
+@bp.get("/appels/<int:call_id>/decisions.xlsx")
+@allow(signed_in)
+def export_xlsx(call_id):
+    call = _call_for_decisions(call_id)
+    return xlsx_response(f"decisions-appel-{call.id}.xlsx", [("Décisions", HEADER, _exported(call))])
+
+
+def _board_call(call_id: int):
+    """The call and the funder of the board, or where a co-funder's decider belongs."""
     call = _call_for_decisions(call_id)
     funder = chosen_funder(call)
     if call.workflow_version is None:
         abort(404)
+    if not (sees_every_funder(current_user, call) or decides_on_call(current_user, call, funder)):
+        seated = [other for other in call_funders(call) if decider_of(current_user, other)]
+        if funder is None and seated:  # a co-funder's decider lands on their own funder's decisions
+            return call, funder, redirect(url_for(".board", call_id=call.id, financeur=seated[0].id))
+        abort(404)
+    return call, funder, None
+
+
+@bp.get("/appels/<int:call_id>")
+@allow(signed_in)
+def board(call_id):
+    call, funder, elsewhere = _board_call(call_id)
+    if elsewhere is not None:
+        return elsewhere
+    funder_id = funder.id if funder else None
     deciding = deciding_states(workflow_of_version(call.workflow_version), cofunder=funder is not None)
     status = request.args.get("etat") if request.args.get("etat") in STATUSES else None
-    strand_id = request.args.get("volet", type=database_int)
     sort, descending = requested_sort(request.args, SORTS, "reference", descending=False)
-    rows = board_rows(call.id, funder.id if funder else None, deciding, status, strand_id)
+    rows = board_rows(call.id, funder_id, deciding, status, request.args.get("volet", type=database_int))
     page = page_of(sort_rows(rows, sort, descending), requested_page(request.args), PER_PAGE)
-    staged = [row for row in board_rows(call.id, funder.id if funder else None, deciding) if row.status == STAGED]
+    staged = operations.staged_decisions(call.id, funder_id)
+    may_decide = decides_on_call(current_user, call, funder)
     return render_template("decisions/board.html", call=call, funder=funder, funders=call_funders(call), page=page,
-                           notice=past_the_end(page), status=status, strand_id=strand_id, sort=sort,
-                           descending=descending, statuses=STATUSES, outcomes=OUTCOMES, instruments=INSTRUMENTS,
-                           envelopes=envelopes.envelopes(call, funder), staged_count=len(staged),
-                           may_decide=decides_on_call(current_user, call, funder),
+                           notice=past_the_end(page), sort=sort, descending=descending, statuses=STATUSES,
+                           outcomes=OUTCOMES, instruments=INSTRUMENTS, envelopes=envelopes.envelopes(call, funder),
+                           staged_count=len(staged), may_decide=may_decide,
                            may_manage=manages_funders(current_user, call), args=funder_args(funder),
-                           strand_options=[(strand.id, strand.name) for strand in call.strands])
+                           strand_options=[(strand.id, strand.name) for strand in call.strands],
+                           sessions=closed_sessions(call) if funder is None and may_decide else [])
 
 
 def _decision_page(dossier, funder, form, status=200):

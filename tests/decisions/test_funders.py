@@ -95,3 +95,33 @@ def test_a_cofunder_with_decisions_stays_and_one_without_is_removed(client):
     client.post(f"/decisions/appels/{call.id}/cofinanceurs/{unused.id}/supprimer")
     names = db.session.execute(db.select(Funder.name).where(Funder.call_id == call.id)).scalars().all()
     assert names == ["Région"]
+
+
+def test_the_export_gives_each_instrument_as_itself_and_a_cofunders_decider_only_their_own(client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    call, person = deciding_call(), admin()
+    decider = factories.make_user(email="banque.export@example.org", totp=True)
+    bank = cofunder(call, "Banque des Territoires", "50000", deciders=[decider])
+    scic = waiting_dossier(call, legal_form="scic", requested="20000")
+    client.login(person)
+    client.post(f"/decisions/dossiers/{scic.id}", data=posted(instrument="equity", shares="40", share_value="250"))
+    client.post(f"/decisions/dossiers/{scic.id}?financeur={bank.id}", data=posted(
+        "6000", instrument="repayable_advance", repayments="30/06/2028 3000\n30/06/2029 3000", motivation="=HYPERLINK()"))
+    sheet = load_workbook(BytesIO(client.get(f"/decisions/appels/{call.id}/decisions.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:10] == ("Dossier", "Projet", "Structure", "SIRET", "Forme juridique", "Volet", "Financeur",
+                            "Décision", "Instrument", "Montant")
+    authority, region = rows[1], rows[2]
+    assert authority[6] == "Plaine Commune" and authority[8] == "Prise de participation au capital"
+    assert authority[9] == 10000 and authority[11] == 40 and authority[18] == "préparée"
+    assert region[6] == "Banque des Territoires" and region[8] == "Avance remboursable"
+    assert region[13] == "2028-06-30 3000 ; 2029-06-30 3000" and region[14] == "=HYPERLINK()"
+    assert sheet.cell(row=3, column=15).data_type == "s"  # text, never a formula
+    client.login(decider)
+    text = client.get(f"/decisions/appels/{call.id}/decisions.csv").data.decode("utf-8-sig")
+    assert "Banque des Territoires" in text and "Prise de participation" not in text
+    assert client.get(f"/decisions/appels/{call.id}", follow_redirects=False).location.endswith(
+        f"/decisions/appels/{call.id}?financeur={bank.id}")
