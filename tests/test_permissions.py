@@ -142,7 +142,7 @@ MATRIX = {
     "decision_envelopes.page": ("GET", DECISIONS + "/enveloppes", deciders(200)),
     "decision_envelopes.page#post": ("POST", DECISIONS + "/enveloppes", deciders(400)),
     "decision_funders.page": ("GET", DECISIONS + "/cofinanceurs", deciders(200)),
-    "decision_funders.add": ("POST", DECISIONS + "/cofinanceurs", deciders(400)),
+    "decision_funders.page#add": ("POST", DECISIONS + "/cofinanceurs", deciders(400)),
     "decision_funders.remove": ("POST", FUNDER + "/supprimer", deciders(to(DECISIONS + "/cofinanceurs"))),
     "decision_funders.seat": ("POST", FUNDER + "/decideurs", deciders(400)),
     "decision_funders.unseat": ("POST", FUNDER + "/decideurs/{seat}/retirer", deciders(to(DECISIONS + "/cofinanceurs"))),
