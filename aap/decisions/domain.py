@@ -1,6 +1,13 @@
 """What the decisions add: co-funders and envelopes, decisions and their release, the grant's life after them."""
 from aap.core.domains import Domain
-from aap.decisions import agreement_models, grant_models, models  # noqa: F401  (the decisions' tables belong to the app's metadata)
+from aap.decisions import (
+    agreement_models,  # noqa: F401  (the decisions' tables belong to the app's metadata)
+    grant_models,  # noqa: F401
+    letters,
+    letters_views,
+    models,  # noqa: F401
+)
 from aap.decisions.events import EVENTS
 
-DOMAIN = Domain("decisions", events=EVENTS)
+DOMAIN = Domain("decisions", events=EVENTS, blueprints=(letters_views.bp,),
+                attachment_builders=letters.ATTACHMENT_BUILDERS)
