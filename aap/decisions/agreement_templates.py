@@ -63,14 +63,14 @@ def normalised(source: str) -> str:
 
 
 def save_template(call: Call, source: str, user, now: datetime) -> AgreementTemplate | None:
-    """A new version of the call's template, once checked; None when the text is the one already in use."""
+    """A new version of the call's template, once checked; None when it is the call's version in use already."""
     source = normalised(source)
     if not source.strip():
         raise TemplateRefused([_("Le modèle est vide : écrivez le texte de la convention.")])
     check(source, CATALOGUE, SAMPLE)
     _lock(call)
-    current = in_use(call.id)
-    if current.source == source:
+    current = latest(call.id)
+    if current is not None and current.source == source:
         return None
     number = (db.session.execute(select(func.max(AgreementTemplate.version))
                                  .where(AgreementTemplate.call_id == call.id)).scalar() or 0) + 1

@@ -2,6 +2,7 @@
 from aap.core.domains import Domain
 from aap.decisions import (
     agreement_models,  # noqa: F401  (the decisions' tables belong to the app's metadata)
+    agreement_template_views,
     grant_models,  # noqa: F401
     letters,
     letters_views,
@@ -9,5 +10,5 @@ from aap.decisions import (
 )
 from aap.decisions.events import EVENTS
 
-DOMAIN = Domain("decisions", events=EVENTS, blueprints=(letters_views.bp,),
+DOMAIN = Domain("decisions", events=EVENTS, blueprints=(letters_views.bp, agreement_template_views.bp),
                 attachment_builders=letters.ATTACHMENT_BUILDERS)
