@@ -79,3 +79,8 @@ def co_funder(call, name="Département de la Seine-Saint-Denis", decider=None) -
         db.session.add(FunderDecider(funder_id=funder.id, user_id=decider.id))
     db.session.commit()
     return funder
+
+
+def plain(text: str) -> str:
+    """Text with the narrow and non-breaking spaces of French numbers as plain spaces, to compare with."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
