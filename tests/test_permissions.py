@@ -2,6 +2,8 @@
 
 A new route fails test_every_route_is_in_the_matrix until its row is added here.
 """
+from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from urllib.parse import urlsplit
 
@@ -11,6 +13,8 @@ from aap.bulk.models import BulkMessage
 from aap.committee.models import AgendaItem
 from aap.core.models import utcnow
 from aap.core.storage import storage
+from aap.decisions.grant_models import Agreement
+from aap.decisions.models import Decision
 from aap.dossiers.attachments import attach
 from aap.dossiers.operations import post_message
 from aap.dossiers.receipts import Receipt
@@ -75,8 +79,19 @@ def staff_only(outcome) -> dict:
     return {**signed_in(403), "admin": outcome, "instructor": outcome}
 
 
+def decision_readers(outcome) -> dict:
+    """A released decision: its holders and the authority's staff; others may not know it."""
+    return {**signed_in(404), "instructor": outcome, "admin": outcome, "holder": outcome}
+
+
+def grant_managers(outcome) -> dict:
+    """Those who follow the authority's grant: its administrators; the other readers are refused."""
+    return {**decision_readers(403), "admin": outcome}
+
+
 ASSIGNMENT = "/instruction/appels/{call}/affectation"
 SESSION = "/comite/seances/{committee_session}"
+DECISION = "/decisions/{decision}"
 
 
 def notification_owner(outcome) -> dict:
@@ -306,6 +321,18 @@ MATRIX = {
     "committee_minutes.lock": ("POST", MINUTES + "/verrouiller", session_staff(400)),
     "committee_minutes.correct": ("POST", MINUTES + "/corriger", session_staff(to(MINUTES))),
     "committee_minutes.hand_over": ("POST", MINUTES + "/transmettre", session_staff(to(MINUTES))),
+    # a released grant of the authority on the submitted dossier, its agreement signed: its holders and staff read its
+    # documents, the administrators follow the grant (tests/decisions/test_agreement_*.py)
+    "decision_letters.letter": ("GET", DECISION + "/lettre.pdf", decision_readers(200)),
+    "decision_agreements.agreement": ("GET", DECISION + "/convention", decision_readers(200)),
+    "decision_agreements.agreement_pdf": ("GET", DECISION + "/convention.pdf", decision_readers(200)),
+    "decision_agreements.signed_scan": ("GET", DECISION + "/convention/signee", decision_readers(200)),
+    "decision_agreements.generate": ("POST", DECISION + "/convention/generer",
+                                     grant_managers(to(DECISION + "/convention"))),
+    "decision_agreements.sign": ("POST", DECISION + "/convention/signature", grant_managers(400)),
+    "agreement_templates.editor": ("GET", "/admin/appels/{call}/convention", admin_only(200)),
+    "agreement_templates.editor#post": ("POST", "/admin/appels/{call}/convention", admin_only(400)),
+    "agreement_templates.version": ("GET", "/admin/appels/{call}/convention/versions/999999", admin_only(404)),
 }
 UNGUARDED = {"static"}
 
@@ -350,6 +377,13 @@ def world(session):
     committee_session = make_session(call, [users["committee"]])
     agenda_item = AgendaItem(session_id=committee_session.id, dossier_id=submitted.id, position=1)
     db.session.add(agenda_item)
+    decision = Decision(dossier_id=submitted.id, outcome="granted", instrument="grant", amount=Decimal("30000"),
+                        deliberation_reference="CT-2026-1", deliberation_date=date(2026, 3, 17), decided_at=utcnow(),
+                        released_at=utcnow())
+    db.session.add(decision)
+    db.session.flush()
+    db.session.add(Agreement(decision_id=decision.id, text="# Convention", generated_at=utcnow(),
+                             signed_on=date.today(), stored_file=stored))
     db.session.commit()
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
@@ -359,7 +393,7 @@ def world(session):
                    "receipt": receipt.id, "notification": notification.id, "attachment": attachment.id, "message": message.id,
                    "bulk_message": bulk_message.id, "announcement": announcement.id, "assignment": assignment.id,
                    "pool_member": pool_member.id, "conflict": conflict.id,
-                   "committee_session": committee_session.id, "agenda_item": agenda_item.id}
+                   "committee_session": committee_session.id, "agenda_item": agenda_item.id, "decision": decision.id}
 
 
 def outcome(response) -> str | int:

@@ -1,5 +1,6 @@
 """The dossier page's documents of the decisions: each decision letter, and each grant's agreement with its state."""
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from aap.decisions.access import agreement_access, sees_decision
 from aap.decisions.grant_models import Agreement
@@ -16,6 +17,7 @@ def documents_panel(dossier, user, rights, **ignored) -> DossierPanel | None:
     """Receiver of dossier_panels_wanted: nothing for whoever sees none of the dossier's decisions."""
     rows = db.session.execute(
         select(Decision, Agreement).outerjoin(Agreement, Agreement.decision_id == Decision.id)
+        .options(joinedload(Decision.funder))  # its deciders come in one more query, whatever their number
         .where(Decision.dossier_id == dossier.id, Decision.superseded.is_(False))
         .order_by(Decision.funder_id.is_not(None), Decision.funder_id, Decision.id)).all()
     shown = [(decision, agreement, agreement_access(user, decision)) for decision, agreement in rows
