@@ -115,6 +115,11 @@ def test_a_missing_date_or_file_is_refused(client, generated, uploads):
                            data={"signed_on": "", "file": (io.BytesIO(PDF), "scan.pdf")},
                            content_type="multipart/form-data")
     refused(response, 400, "Indiquez la date de signature de la convention.", generated, uploads)
+    response = client.post(f"/decisions/{generated.decision.id}/convention/signature",
+                           data={"signed_on": "31/02/2026", "file": (io.BytesIO(PDF), "scan.pdf")},
+                           content_type="multipart/form-data")
+    refused(response, 400, "Saisissez une date qui existe, au format JJ/MM/AAAA (par exemple 15/03/2026).", generated,
+            uploads)
 
 
 def office_document() -> bytes:
