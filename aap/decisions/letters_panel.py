@@ -15,6 +15,8 @@ ORDER = 40
 
 def documents_panel(dossier, user, rights, **ignored) -> DossierPanel | None:
     """Receiver of dossier_panels_wanted: nothing for whoever sees none of the dossier's decisions."""
+    if dossier.reference is None:  # a draft has no decision: no query for it
+        return None
     rows = db.session.execute(
         select(Decision, Agreement).outerjoin(Agreement, Agreement.decision_id == Decision.id)
         .options(joinedload(Decision.funder))  # its deciders come in one more query, whatever their number
