@@ -17,7 +17,9 @@ SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvell
            "review_declined": _l("Relecture déclinée"),
            "committee_recommendation": _l("Avis du comité enregistré en séance"),
            "minutes_locked": _l("Procès-verbal de la séance verrouillé"),
-           "committee_handover": _l("Avis du comité transmis à la décision")}
+           "committee_handover": _l("Avis du comité transmis à la décision"),
+           "agreement_generated": _l("Convention générée"),
+           "agreement_signature": _l("Signature de la convention enregistrée")}
 
 
 @dataclass(frozen=True)
