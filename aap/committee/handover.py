@@ -1,13 +1,15 @@
 """Hand-over to the decision: once a session is closed and its minutes locked, each recommendation moves its dossier
 into the decision step through the transitions of the dossier's own (pinned) workflow.
 
-The rule that finds the transition, the same for every workflow: a hand-over transition lists the `committee` role
-and leads to a state that is not final (the committee gives its opinion; the decision comes after it, taken by whom
-the workflow says). For a dossier, the one leaving its current state is taken:
+The rule that finds the transition, the same for every workflow: a hand-over transition lists the `committee` role,
+leads to a state that is not final (the committee gives its opinion; the decision comes after it, taken by whom
+the workflow says) and follows no event (`when:`): a transition that follows an event, such as the release of a
+decision, is applied only by the operation that fires it, never by a hand-over. For a dossier, the one leaving its
+current state is taken:
 - plaine-commune: `record_opinion`, « Inscrit au comité » → « Avis du comité rendu »;
 - instruction-conjointe: `open_funder_decisions`, the joint committee → the funders' decisions;
-- deux-temps has none: its committee transitions (grant, refuse) are the decisions themselves, so its dossiers stay
-  where they are and the report says so, one by one.
+- deux-temps has none: its committee transitions (grant, refuse) follow the release of the decision the committee
+  takes on the decisions pages, so its dossiers stay where they are and the report says so, one by one.
 When no hand-over transition leaves the current state but the workflow has exactly one, it is asked for anyway, so
 that the engine gives its own reason (the dossier was withdrawn meanwhile, for instance). The engine checks the
 person's role and the guards as for any transition; a refusal is listed with its French reason and the other dossiers
@@ -56,8 +58,8 @@ class HandoverLine:
 def handover_transitions(workflow: Workflow, state: str | None = None) -> list[Transition]:
     """The workflow's hand-over transitions (leaving `state` if given), by the rule of this module."""
     return [transition for transition in workflow.transitions.values()
-            if COMMITTEE in transition.roles and not workflow.states[transition.target].final
-            and (state is None or state in transition.sources)]
+            if COMMITTEE in transition.roles and transition.when is None
+            and not workflow.states[transition.target].final and (state is None or state in transition.sources)]
 
 
 def _items(session_id: int):

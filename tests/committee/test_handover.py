@@ -118,6 +118,33 @@ def test_the_rule_finds_one_hand_over_transition_per_workflow(session):
         assert [t.name for t in handover.handover_transitions(workflow)] == transitions
 
 
+EVENT_FOLLOWER = """
+name: petit-comite
+version: 1
+label: Petit comité
+initial: on_agenda
+roles: [committee, admin]
+states:
+  on_agenda: {label: Inscrit au comité}
+  opinion: {label: Avis rendu}
+  postponed: {label: Ajourné}
+  granted: {label: Accordé, final: true}
+transitions:
+  - {name: record_opinion, label: Avis, from: [on_agenda], to: opinion, roles: [committee]}
+  - {name: postpone, label: Ajourner, from: [opinion], to: postponed, roles: [committee], when: decision_postponed}
+  - {name: grant, label: Accorder, from: [opinion], to: granted, roles: [committee], when: decision_granted}
+  - {name: reschedule, label: Réinscrire, from: [postponed], to: on_agenda, roles: [admin]}
+"""
+
+
+def test_a_committee_transition_that_follows_an_event_is_never_a_hand_over(session):
+    from aap.workflow.schema import load_text
+
+    workflow = load_text(EVENT_FOLLOWER)
+    assert [t.name for t in handover.handover_transitions(workflow)] == ["record_opinion"]
+    assert handover.handover_transitions(workflow, "opinion") == []
+
+
 @pytest.mark.parametrize("situation", ["open", "draft", "correction"])
 def test_the_hand_over_waits_for_a_closed_session_and_locked_minutes(client, session, situation):
     world = meeting(closed=situation != "open")
