@@ -9,6 +9,7 @@ from aap.decisions import (
     envelope_views,
     funder_views,
     grant_models,  # noqa: F401
+    guards,
     hub_views,
     letters,
     letters_panel,
@@ -21,6 +22,7 @@ from aap.decisions.events import EVENTS
 
 DOMAIN = Domain("decisions", blueprints=(hub_views.bp, views.bp, batch_views.bp, envelope_views.bp, funder_views.bp,
                                          letters_views.bp, agreement_views.bp, agreement_template_views.bp),
-                events=EVENTS, attachment_builders=letters.ATTACHMENT_BUILDERS,
+                guards=(guards.every_cofunder_decided,), events=EVENTS,
+                attachment_builders=letters.ATTACHMENT_BUILDERS,
                 receivers=((dossier_panels_wanted, panel.decisions_panel),
                            (dossier_panels_wanted, letters_panel.documents_panel)))

@@ -18,8 +18,7 @@ from aap.dossiers.report_reminders import plan_after_transition, send_report_rem
 DOMAIN = Domain(
     "dossiers",
     blueprints=(blueprint.bp, start_views.bp, migration_views.bp),
-    guards=(guards.call_is_open, guards.call_is_closed, guards.dossier_is_complete, guards.funder_has_not_decided,
-            guards.all_funders_decided),
+    guards=(guards.call_is_open, guards.call_is_closed, guards.dossier_is_complete),
     effects=(effects.notify, receipts.issue_receipt),
     receivers=((dossier_started, plan_for_new_draft), (call_schedule_changed, replan_for_call),
                (transition_applied, plan_after_transition), (strands_removing, refuse_removing_used_strands),

@@ -206,9 +206,10 @@ def test_the_withdraw_from_anywhere_is_a_note_not_one_edge_per_state(path):
 
 
 def test_loops_and_returns_are_drawn_beside_the_boxes():
-    conjointe = parse(render_svg(load_file(ROOT / "workflows" / "instruction-conjointe.yaml")))
-    loops = [p for p in drawn_paths(conjointe) if "wf-loop" in classes(p)]
-    assert [p.findtext(f"{SVG}title") for p in loops] == ["Enregistrer la décision de mon financeur"]
+    looped = TINY.replace("transitions:\n", "transitions:\n  - {name: remind, label: Relancer, from: [sent], to: sent, "
+                                            "roles: [admin]}\n")
+    loops = [p for p in drawn_paths(parse(render_svg(load_text(looped)))) if "wf-loop" in classes(p)]
+    assert [p.findtext(f"{SVG}title") for p in loops] == ["Relancer"]
     plaine = parse(render_svg(load_file(ROOT / "workflows" / "plaine-commune.yaml")))
     returns = {p.findtext(f"{SVG}title") for p in drawn_paths(plaine) if "wf-back" in classes(p)}
     assert returns == {"Déposer les compléments", "Réinscrire au comité", "Demander de reprendre le compte-rendu"}
