@@ -34,6 +34,10 @@ class DecisionRefused(Exception):
         self.message, self.field = message, field
 
 
+class ReleaseUndone(DecisionRefused):
+    """Another person acted on a dossier meanwhile: the engine rolled the whole transaction back, nothing released."""
+
+
 @dataclass(frozen=True)
 class Deliberation:
     reference: str
@@ -71,11 +75,11 @@ def stage(dossier: Dossier, funder, form: dict, user, now: datetime, session_id:
     values = _values(dossier, funder, form, now, staged)
     if staged is None:
         staged = Decision(dossier_id=dossier.id, funder_id=funder.id if funder is not None else None)
-        db.session.add(staged)
     for name, value in values.items():
         setattr(staged, name, value)
     staged.session_id = session_id if session_id is not None else staged.session_id
     staged.decided_by_id, staged.decided_at = user.id, now
+    db.session.add(staged)  # once whole: reading an expired user above may flush the session
     db.session.flush()
     return staged
 
@@ -141,8 +145,7 @@ def release_one(decision: Decision, user, now: datetime) -> None:
     for earlier in _earlier(decision):
         earlier.superseded = True
     decision.released_at, decision.released_by_id = now, user.id
-    data = {"amount": str(decision.amount)} if decision.outcome == GRANTED else {"comment": decision.motivation}
-    record = follow(decision, DECISION_EVENTS[decision.outcome], user, now, data)
+    record = _follow(decision, dossier, user, now)
     payload = {"decision": decision.id, "funder": decision.funder_name, "outcome": decision.outcome,
                "amount": str(decision.amount) if decision.amount is not None else None,
                "instrument": decision.instrument, "deliberation": decision.deliberation_reference,
@@ -153,6 +156,19 @@ def release_one(decision: Decision, user, now: datetime) -> None:
         audit.append(dossier, transition=RELEASED, from_state=dossier.state, to_state=dossier.state, actor=user,
                      at=now, comment=decision.motivation, payload=payload)
     db.session.flush()
+
+
+def _follow(decision: Decision, dossier: Dossier, user, now: datetime):
+    """Fire the decision's event; a refusal of the workflow (a guard, the state) keeps the decision staged, in words."""
+    data = {"amount": str(decision.amount)} if decision.outcome == GRANTED else {"comment": decision.motivation}
+    try:
+        return follow(decision, DECISION_EVENTS[decision.outcome], user, now, data)
+    except engine.TransitionRefused as refused:
+        if refused.code == "conflict":
+            raise ReleaseUndone(_("Une autre personne vient d'agir sur l'un des dossiers : aucune décision n'a été "
+                                  "publiée. Recommencez.")) from None
+        raise DecisionRefused(_("%(reference)s : %(reason)s", reference=dossier.reference,
+                                reason=refused.message)) from None
 
 
 def _earlier(decision: Decision) -> list[Decision]:

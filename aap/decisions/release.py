@@ -5,7 +5,7 @@ from datetime import datetime
 from aap.core.urls import external_url
 from aap.decisions.letters import letter_attachment
 from aap.decisions.models import INSTRUMENTS, OUTCOMES, Decision
-from aap.decisions.operations import DecisionRefused, release_one, stage, staged_decisions
+from aap.decisions.operations import DecisionRefused, ReleaseUndone, release_one, stage, staged_decisions
 from aap.dossiers.notifications import MUTED, recipients
 from aap.extensions import db
 from aap.notifications.operations import notify
@@ -27,6 +27,8 @@ def release(call, funder, user, now: datetime, ids=None) -> Released:
         try:
             with db.session.begin_nested():
                 release_one(decision, user, now)
+        except ReleaseUndone as undone:  # the whole transaction is rolled back: nothing is released, nobody told
+            return Released(refused=[undone.message])
         except DecisionRefused as refused:
             done.refused.append(refused.message)
             continue
