@@ -1,10 +1,17 @@
 """Each shipped workflow, from the first state to a final one, with the mails it sends."""
+from decimal import Decimal
 from io import BytesIO
 
+import pytest
+
+from aap.core.models import utcnow
 from aap.core.storage import storage
+from aap.decisions import operations
+from aap.decisions.release import release
 from aap.extensions import db
 from aap.workflow import engine
 from tests import factories
+from tests.decisions.world import cofunder, granted_form
 from tests.workflow.test_engine import PDF
 
 
@@ -72,33 +79,74 @@ def test_two_stage_call_from_preapplication_to_grant(world_for):
         ("request_info", w.instructor, {"comment": "Précisez le calendrier."}),
         ("resubmit", w.holder, {}),
         ("start_review", w.instructor, {}),
-        ("grant", w.committee, {"amount": "8000"}),
     ])
+    assert [o.transition.name for o in engine.available(dossier, w.committee)] == []  # the decision is no button
+    run(dossier, [("grant", w.committee, {"amount": "8000"})])
     assert dossier.state == "granted"
     declined = run(factories.make_dossier(w.call, w.organisation, w.holder), [
         ("submit_preapplication", w.holder, {}), ("decline_preapplication", w.instructor, {"comment": "Hors cible."})])
     assert declined.state == "not_invited"
 
 
-def test_joint_instruction_each_funder_decides_its_share(world_for, worker, mailbox):
+def test_two_stage_committee_decides_through_the_decisions_within_the_envelope(world_for, worker, mailbox):
+    w = world_for("deux-temps")
+    w.call.total_envelope = Decimal("5000")
+    dossier = run(factories.make_dossier(w.call, w.organisation, w.holder), [
+        ("submit_preapplication", w.holder, {}), ("invite_full_application", w.instructor, {}),
+        ("submit_full_application", w.holder, {}), ("start_review", w.instructor, {})])
+    with pytest.raises(engine.TransitionRefused, match="ne se fait pas ici"):
+        engine.apply_transition(dossier.id, "grant", w.committee, {"amount": "8000"})
+    with pytest.raises(operations.DecisionRefused, match="dépasse ce qui reste de Enveloppe de l'appel"):
+        operations.stage(dossier, None, granted_form("8000"), w.committee, utcnow())
+    db.session.rollback()
+    decide(dossier, None, w.committee, "4000")
+    assert dossier.state == "granted"
+    worker.drain()
+    assert [m for m in mailbox.to("porteur@example.org") if "Décision sur votre dossier" in m["Subject"]]
+
+
+def decide(dossier, funder, user, amount):
+    """One funder's decision through the decisions' operations: staged, then released."""
+    operations.stage(dossier, funder, granted_form(amount), user, utcnow())
+    done = release(dossier.call, funder, user, utcnow())
+    db.session.commit()
+    assert done.refused == [] and len(done.decisions) == 1
+    db.session.refresh(dossier)
+    return done.decisions[0]
+
+
+def test_joint_instruction_each_cofunder_decides_its_share_then_the_authority(world_for, worker, mailbox):
     w = world_for("instruction-conjointe")
     first, second = w.funders
+    region = cofunder(w.call, "Région Île-de-France", "30000", deciders=[first])
+    departement = cofunder(w.call, "Département de la Seine-Saint-Denis", "20000", deciders=[second])
     dossier = run(factories.make_dossier(w.call, w.organisation, w.holder), [
         ("submit", w.holder, {}),
         ("declare_eligible", w.instructor, {}),
         ("present_to_committee", w.instructor, {}),
         ("open_funder_decisions", w.committee, {"comment": "Avis favorable du comité technique."}),
-        ("record_funder_decision", first, {"amount": "10000", "comment": "Région : accord."}),
     ])
-    [close] = [o for o in engine.available(dossier, w.instructor) if o.transition.name == "close_decisions"]
-    assert close.reasons == [f"Décision encore attendue de : {second.display_name}."]
-    [again] = [o for o in engine.available(dossier, first) if o.transition.name == "record_funder_decision"]
-    assert again.reasons == ["Vous avez déjà enregistré la décision de votre financeur pour ce dossier."]
-    run(dossier, [("record_funder_decision", second, {"amount": "5000", "comment": "Département : accord."}),
-                  ("close_decisions", w.instructor, {})])
+    decide(dossier, region, first, "10000")
+    assert dossier.state == "funders_deciding"  # a co-funder's decision does not move the dossier
+    with pytest.raises(engine.TransitionRefused,
+                       match="Décision du cofinanceur encore attendue : Département de la Seine-Saint-Denis."):
+        run(dossier, [("grant", w.instructor, {"amount": "2000"})])
+    db.session.rollback()
+    decide(dossier, departement, second, "5000")
+    run(dossier, [("grant", w.instructor, {"amount": "2000"})])
     assert dossier.state == "decided"
     worker.drain()
     assert mailbox.to("financeur1@example.org") and mailbox.to("financeur2@example.org")
+    decisions = [m for m in mailbox.to("porteur@example.org") if "Décision sur votre dossier" in m["Subject"]]
+    assert len(decisions) == 2  # each co-funder's, told at its release
+
+
+def test_joint_instruction_without_cofunders_is_decided_by_the_authority_alone(world_for):
+    w = world_for("instruction-conjointe")
+    dossier = run(factories.make_dossier(w.call, w.organisation, w.holder), [
+        ("submit", w.holder, {}), ("declare_eligible", w.instructor, {}), ("present_to_committee", w.instructor, {}),
+        ("open_funder_decisions", w.committee, {"comment": "ok"}), ("refuse", w.admin, {"comment": "Hors cible."})])
+    assert dossier.state == "decided"
 
 
 def test_a_funder_of_another_call_cannot_decide(world_for):
