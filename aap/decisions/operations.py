@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from aap.core.formatting import PARIS, money, short_date
 from aap.decisions import envelopes
@@ -139,6 +140,14 @@ def staged_decisions(call_id: int, funder_id: int | None, ids=None) -> list[Deci
 def release_one(decision: Decision, user, now: datetime) -> None:
     """Release one staged decision: the dossier moves (the authority's), earlier ones step aside, it is audited."""
     dossier = engine.lock(decision.dossier_id)
+    try:
+        db.session.refresh(decision)  # read after the lock: another release may have just been committed
+    except ObjectDeletedError:
+        raise DecisionRefused(_("%(reference)s : cette décision préparée vient d'être retirée.",
+                                reference=dossier.reference)) from None
+    if decision.released:
+        raise DecisionRefused(_("%(reference)s : cette décision vient d'être publiée par une autre personne.",
+                                reference=dossier.reference))
     refusal = deciding_refusal(dossier, decision.funder)
     if refusal:
         raise DecisionRefused(_("%(reference)s : %(reason)s", reference=dossier.reference, reason=refusal))

@@ -126,6 +126,7 @@ def _decision_page(dossier, funder, form, status=200):
     limit, why = ceiling(dossier, funder, excluding=existing.id if existing and not existing.released else None)
     return render_template("decisions/decide.html", dossier=dossier, call=dossier.call, funder=funder, form=form,
                            existing=existing, refusal=deciding_refusal(dossier, funder), limit=limit, why=why,
+                           outcomes=OUTCOMES,
                            envelopes=envelopes.envelopes(dossier.call, funder), args=funder_args(funder),
                            withdraw=ActionForm()), status
 

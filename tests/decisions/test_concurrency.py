@@ -107,3 +107,33 @@ def test_two_decisions_at_once_on_sqlite_let_one_through_at_most(app, committed)
     db.session.remove()
     results = at_once(app, [deciding(dossier_id, user_id) for dossier_id in ids])
     assert results.count("applied") == 1 and granted_total(call_id) == Decimal("3000")
+
+
+def test_two_releases_of_the_same_decisions_at_once_release_and_tell_each_holder_once(app, committed, postgresql_only):
+    from aap.decisions.release import release
+    from aap.notifications.models import Notification
+
+    call = deciding_call()
+    funder = cofunder(call, envelope="20000")
+    person = admin()
+    dossier = waiting_dossier(call)
+    operations.stage(dossier, funder, granted_form("2000"), person, utcnow())
+    db.session.commit()
+    call_id, funder_id, user_id, dossier_id = call.id, funder.id, person.id, dossier.id
+    holder_id = dossier.organisation.memberships[0].user_id
+    db.session.remove()
+    released = []
+
+    def releasing():
+        from aap.calls.models import Call
+
+        done = release(db.session.get(Call, call_id), db.session.get(Funder, funder_id), db.session.get(User, user_id),
+                       utcnow())
+        released.append(len(done.decisions))
+
+    results = at_once(app, [releasing, releasing])
+    assert results == ["applied", "applied"] and sorted(released) == [0, 1]
+    db.session.expire_all()
+    assert db.session.execute(select(func.count()).select_from(Notification)
+                              .where(Notification.user_id == holder_id)).scalar() == 1
+    assert db.session.get(Dossier, dossier_id).state == "committee_opinion"
