@@ -1,11 +1,26 @@
 """What the decisions add: co-funders and envelopes, decisions and their release, the grant's life after them."""
 from aap.core.domains import Domain
+from aap.core.signals import dossier_panels_wanted, overdue_reports_wanted, transition_applied
 from aap.decisions import (  # noqa: F401  (the decisions' tables belong to the app's metadata)
     closing_models,
+    closing_views,
     grant_models,
     models,
+    reports_indicators_views,
     reports_models,
+    reports_panels,
+    reports_reminders,
+    reports_review_views,
+    reports_views,
 )
 from aap.decisions.events import EVENTS
 
-DOMAIN = Domain("decisions", events=EVENTS)
+DOMAIN = Domain(
+    "decisions", events=EVENTS,
+    blueprints=(reports_views.bp, reports_review_views.bp, reports_indicators_views.bp, closing_views.bp),
+    receivers=((transition_applied, reports_reminders.follow_transition),
+               (dossier_panels_wanted, reports_panels.overdue_panel),
+               (dossier_panels_wanted, reports_panels.report_panel),
+               (overdue_reports_wanted, reports_panels.answer_overdue)),
+    reminder_kinds=(reports_reminders.send_report_reminder,),
+)

@@ -17,7 +17,11 @@ SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvell
            "review_declined": _l("Relecture déclinée"),
            "committee_recommendation": _l("Avis du comité enregistré en séance"),
            "minutes_locked": _l("Procès-verbal de la séance verrouillé"),
-           "committee_handover": _l("Avis du comité transmis à la décision")}
+           "committee_handover": _l("Avis du comité transmis à la décision"),
+           "final_report_accepted": _l("Compte-rendu financier accepté"),
+           "final_report_returned": _l("Compte-rendu financier renvoyé au porteur"),
+           "grant_closing": _l("Dossier clos : tout est versé et le compte-rendu accepté"),
+           "recovery_issued": _l("Titre de recettes émis")}
 
 
 @dataclass(frozen=True)
