@@ -2,6 +2,8 @@
 
 A new route fails test_every_route_is_in_the_matrix until its row is added here.
 """
+from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from urllib.parse import urlsplit
 
@@ -11,6 +13,8 @@ from aap.bulk.models import BulkMessage
 from aap.committee.models import AgendaItem
 from aap.core.models import utcnow
 from aap.core.storage import storage
+from aap.decisions.funder_operations import seat_decider
+from aap.decisions.models import Decision, Funder
 from aap.dossiers.attachments import attach
 from aap.dossiers.operations import post_message
 from aap.dossiers.receipts import Receipt
@@ -111,7 +115,38 @@ def session_staff(outcome) -> dict:
     return {**session_people(outcome), "committee": 403}
 
 
+def decision_readers(outcome) -> dict:
+    """The call's decisions: the instruction team reads them; strangers are not told they exist."""
+    return {**signed_in(404), "admin": outcome, "instructor": outcome}
+
+
+def deciders(outcome) -> dict:
+    """What the authority's deciders (administrators in the reference workflow) do."""
+    return {**signed_in(404), "admin": outcome}
+
+
+DECISIONS = "/decisions/appels/{call}"
+FUNDER = DECISIONS + "/cofinanceurs/{funder}"
+
 MATRIX = {
+    "decision_hub.page": ("GET", "/decisions", signed_in(200)),
+    "decisions.board": ("GET", DECISIONS, decision_readers(200)),
+    "decisions.export_csv": ("GET", DECISIONS + "/decisions.csv", decision_readers(200)),
+    "decisions.export_xlsx": ("GET", DECISIONS + "/decisions.xlsx", decision_readers(200)),
+    "decisions.decide": ("GET", "/decisions/dossiers/{submitted}", deciders(200)),
+    "decisions.decide#post": ("POST", "/decisions/dossiers/{submitted}", deciders(409)),
+    "decisions.withdraw": ("POST", "/decisions/{decision}/retirer", deciders(to(DECISIONS))),
+    "decisions.publish": ("GET", DECISIONS + "/publier", deciders(200)),
+    "decisions.publish#post": ("POST", DECISIONS + "/publier", deciders(400)),
+    "decision_batch.page": ("GET", "/decisions/seances/{committee_session}", deciders(200)),
+    "decision_batch.page#post": ("POST", "/decisions/seances/{committee_session}", deciders(400)),
+    "decision_envelopes.page": ("GET", DECISIONS + "/enveloppes", deciders(200)),
+    "decision_envelopes.page#post": ("POST", DECISIONS + "/enveloppes", deciders(400)),
+    "decision_funders.page": ("GET", DECISIONS + "/cofinanceurs", deciders(200)),
+    "decision_funders.add": ("POST", DECISIONS + "/cofinanceurs", deciders(400)),
+    "decision_funders.remove": ("POST", FUNDER + "/supprimer", deciders(to(DECISIONS + "/cofinanceurs"))),
+    "decision_funders.seat": ("POST", FUNDER + "/decideurs", deciders(400)),
+    "decision_funders.unseat": ("POST", FUNDER + "/decideurs/{seat}/retirer", deciders(to(DECISIONS + "/cofinanceurs"))),
     "public_calls.home": ("GET", "/", everyone(200)),
     "core.accessibility": ("GET", "/accessibilite", everyone(200)),
     "core.set_language": ("POST", "/langue", everyone(to("/"))),
@@ -377,6 +412,12 @@ def world(session):
     committee_session = make_session(call, [users["committee"]])
     agenda_item = AgendaItem(session_id=committee_session.id, dossier_id=submitted.id, position=1)
     db.session.add(agenda_item)
+    funder = Funder(call_id=call.id, name="Région", envelope=Decimal("10000"))
+    decision = Decision(dossier_id=submitted.id, outcome="refused", motivation="Hors cible",
+                        deliberation_reference="DEL-1", deliberation_date=date(2026, 6, 1), decided_at=utcnow())
+    db.session.add_all([funder, decision])
+    db.session.flush()
+    seat = seat_decider(funder, factories.make_user(email="region.matrix@example.org", totp=True).email)
     db.session.commit()
     report_ids = reports_world.matrix_ids(call, organisation, users["holder"])
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
@@ -387,7 +428,8 @@ def world(session):
                    "receipt": receipt.id, "notification": notification.id, "attachment": attachment.id, "message": message.id,
                    "bulk_message": bulk_message.id, "announcement": announcement.id, "assignment": assignment.id,
                    "pool_member": pool_member.id, "conflict": conflict.id,
-                   "committee_session": committee_session.id, "agenda_item": agenda_item.id, **report_ids}
+                   "committee_session": committee_session.id, "agenda_item": agenda_item.id, "funder": funder.id,
+                   "seat": seat.id, "decision": decision.id, **report_ids}
 
 
 def outcome(response) -> str | int:

@@ -6,10 +6,14 @@ decision only once released, and never a staged one.
 """
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from aap.core.roles import ADMIN, HOLDER, STAFF_ROLES
 from aap.decisions.events import DECISION_EVENTS
+from aap.decisions.models import Funder, FunderDecider
 from aap.dossiers.access import access, roles_on
-from aap.workflow.engine import workflow_of
+from aap.extensions import db
+from aap.workflow.engine import workflow_of, workflow_of_version
 
 
 @dataclass(frozen=True)
@@ -33,11 +37,16 @@ def decider_of(user, funder) -> bool:
     return user.is_authenticated and any(seat.user_id == user.id for seat in funder.deciders)
 
 
-def authority_roles(dossier) -> frozenset[str]:
+def authority_roles(workflow) -> frozenset[str]:
     """The roles the workflow lets decide: those of the transitions a released decision applies."""
     events = set(DECISION_EVENTS.values())
-    return frozenset(role for transition in workflow_of(dossier).transitions.values() if transition.when in events
+    return frozenset(role for transition in workflow.transitions.values() if transition.when in events
                      for role in transition.roles)
+
+
+def call_funders(call) -> list[Funder]:
+    return list(db.session.execute(select(Funder).where(Funder.call_id == call.id)
+                                   .order_by(Funder.position, Funder.id)).scalars())
 
 
 def grant_access(user, dossier, funder=None) -> GrantAccess:
@@ -47,7 +56,7 @@ def grant_access(user, dossier, funder=None) -> GrantAccess:
     roles = roles_on(user, dossier)
     staff = bool(roles & STAFF_ROLES)
     if funder is None:
-        decide = bool(roles & authority_roles(dossier))
+        decide = bool(roles & authority_roles(workflow_of(dossier)))
     else:
         decide = ADMIN in roles or decider_of(user, funder)
     manage = ADMIN in roles or (decide and funder is not None)
@@ -59,6 +68,47 @@ def sees_decision(user, decision) -> bool:
     """A released decision is the holder's and staff's to read; a staged one only the decider's and staff's."""
     rights = grant_access(user, decision.dossier, decision.funder)
     return rights.see_staged or (rights.holder and decision.released)
+
+
+def call_roles(user, call) -> frozenset[str]:
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    return frozenset(grant.role for grant in user.grants if grant.call_id in (None, call.id))
+
+
+def decides_on_call(user, call, funder) -> bool:
+    """Records this funder's decisions on the call's dossiers: the board, the batch of a session, the release."""
+    roles = call_roles(user, call)
+    if funder is not None:
+        return funder.call_id == call.id and (ADMIN in roles or decider_of(user, funder))
+    if call.workflow_version is None:
+        return False
+    return bool(roles & authority_roles(workflow_of_version(call.workflow_version)))
+
+
+def seated_calls(user) -> set[int]:
+    """The calls where the person decides for a co-funder."""
+    if not user.is_authenticated:
+        return set()
+    return set(db.session.execute(select(Funder.call_id).join(FunderDecider, FunderDecider.funder_id == Funder.id)
+                                  .where(FunderDecider.user_id == user.id)).scalars())
+
+
+def sees_call_decisions(user, call, seated: set[int] | None = None) -> bool:
+    """Reads the call's decisions and envelopes: staff, and whoever decides for one of its funders."""
+    if bool(call_roles(user, call) & STAFF_ROLES) or decides_on_call(user, call, None):
+        return True
+    return call.id in (seated if seated is not None else seated_calls(user))
+
+
+def sees_every_funder(user, call) -> bool:
+    """Staff read every funder's decisions on the call; a co-funder's deciders read their own funder's."""
+    return bool(call_roles(user, call) & STAFF_ROLES)
+
+
+def manages_funders(user, call) -> bool:
+    """Seats co-funders and their deciders, changes envelopes: administrators."""
+    return ADMIN in call_roles(user, call)
 
 
 @dataclass(frozen=True)

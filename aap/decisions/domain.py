@@ -1,24 +1,32 @@
 """What the decisions add: co-funders and envelopes, decisions and their release, the grant's life after them."""
 from aap.core.domains import Domain
 from aap.core.signals import dossier_panels_wanted, overdue_reports_wanted, transition_applied
-from aap.decisions import (  # noqa: F401  (the decisions' tables belong to the app's metadata)
-    closing_models,
+from aap.decisions import (
+    batch_views,
+    closing_models,  # noqa: F401  (the decisions' tables belong to the app's metadata)
     closing_views,
-    grant_models,
-    models,
+    envelope_views,
+    funder_views,
+    grant_models,  # noqa: F401
+    hub_views,
+    models,  # noqa: F401
+    panel,
     reports_indicators_views,
-    reports_models,
+    reports_models,  # noqa: F401
     reports_panels,
     reports_reminders,
     reports_review_views,
     reports_views,
+    views,
 )
 from aap.decisions.events import EVENTS
 
 DOMAIN = Domain(
     "decisions", events=EVENTS,
-    blueprints=(reports_views.bp, reports_review_views.bp, reports_indicators_views.bp, closing_views.bp),
-    receivers=((transition_applied, reports_reminders.follow_transition),
+    blueprints=(hub_views.bp, views.bp, batch_views.bp, envelope_views.bp, funder_views.bp,
+                reports_views.bp, reports_review_views.bp, reports_indicators_views.bp, closing_views.bp),
+    receivers=((dossier_panels_wanted, panel.decisions_panel),
+               (transition_applied, reports_reminders.follow_transition),
                (dossier_panels_wanted, reports_panels.overdue_panel),
                (dossier_panels_wanted, reports_panels.report_panel),
                (overdue_reports_wanted, reports_panels.answer_overdue)),

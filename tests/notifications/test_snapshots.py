@@ -4,6 +4,7 @@ After an intended change: AAP_UPDATE_SNAPSHOTS=1 make test, then review the diff
 """
 import os
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -34,6 +35,10 @@ SAMPLES = {
                        "outcome": "Classé sans suite"},
     "decision": {**DOSSIER, "state": "Irrecevable", "comment": "Le budget ne s'équilibre pas de 2 000 €.",
                  "reasons": ["Le budget prévisionnel est équilibré", "Pièces <valides>"]},
+    "decision_released": {**DOSSIER, "dossier_reference": "AAP-2026-0042", "funder": "", "outcome": "Accordé",
+                          "granted": True, "amount": Decimal("12500"), "instrument": "Subvention (aide en numéraire)",
+                          "motivation": "Sous réserve <de la convention>.", "deliberation": "DEL-2026-114",
+                          "deliberation_date": date(2026, 6, 12)},
     "dossier_message": {"dossier_title": "Épicerie <solidaire>", "dossier_number": 42, "author": "Awa Diallo",
                         "body": "Voici le RIB.\n<script>alert(1)</script>", "link": "http://localhost/dossiers/42"},
     "draft_reminder": {"dossier_title": "Épicerie <solidaire>", "dossier_number": 42, "call": "Appel à projets ESS 2021",
