@@ -66,8 +66,9 @@ def page(dossier_id):
 def _save(dossier):
     indicators = dossier.call.report_indicators
     form = report_form(indicators, posted=True)
+    chosen = bool(getattr(request.files.get("piece"), "filename", ""))
     if not form.validate_on_submit():
-        return _render(dossier, form, status=400)
+        return _render(dossier, form, status=400, file_lost=chosen)
     stored = receive(form.piece, operations.room_for(operations.report_of(dossier.id)))
     if form.piece.errors:
         return _render(dossier, form, status=400)

@@ -264,3 +264,15 @@ def test_the_files_of_a_submitted_report_stay_and_are_read_by_staff_only(app, cl
     other = granted_dossier(title="Autre projet")
     stranger.login(other.holder)  # a file of another dossier's report, through one's own report's address
     assert stranger.get(f"/dossiers/{other.dossier.id}/compte-rendu/pieces/{attachment.id}").status_code == 404
+
+
+def test_a_file_sent_with_a_mistyped_form_is_not_kept_and_the_holder_is_told(client, world, uploads):
+    from aap.decisions.reports_models import ReportAttachment
+
+    client.login(world.holder)
+    response = client.post(_url(world), data=_with_file(complete_report(b_60="abc"), PDF, "facture.pdf"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Le fichier choisi n'a pas été joint : choisissez-le de nouveau." in response.page
+    assert db.session.execute(db.select(ReportAttachment)).scalars().all() == []
+    assert not any(path.is_file() for path in uploads.rglob("*"))
