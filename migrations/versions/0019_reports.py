@@ -54,13 +54,12 @@ def upgrade():
     sa.UniqueConstraint('decision_id', name=op.f('uq_grant_recoveries_decision_id'))
     )
 
-    with op.batch_alter_table('calls', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('report_indicators', sa.JSON(), nullable=False, server_default='[]'))
+    # in place, never a copy of the table: the tables that point at calls keep their constraints
+    op.add_column('calls', sa.Column('report_indicators', sa.JSON(), nullable=False, server_default='[]'))
 
 
 def downgrade():
-    with op.batch_alter_table('calls', schema=None) as batch_op:
-        batch_op.drop_column('report_indicators')
+    op.drop_column('calls', 'report_indicators')
 
     op.drop_table('grant_recoveries')
     with op.batch_alter_table('final_report_attachments', schema=None) as batch_op:
