@@ -14,6 +14,7 @@ from aap.committee.models import AgendaItem
 from aap.core.models import utcnow
 from aap.core.storage import storage
 from aap.decisions.funder_operations import seat_decider
+from aap.decisions.grant_models import Agreement
 from aap.decisions.models import Decision, Funder
 from aap.dossiers.attachments import attach
 from aap.dossiers.operations import post_message
@@ -80,8 +81,19 @@ def staff_only(outcome) -> dict:
     return {**signed_in(403), "admin": outcome, "instructor": outcome}
 
 
+def grant_readers(outcome) -> dict:
+    """A released grant: its holders and the authority's staff; others may not know it."""
+    return {**signed_in(404), "instructor": outcome, "admin": outcome, "holder": outcome}
+
+
+def grant_managers(outcome) -> dict:
+    """Those who follow the authority's grant: its administrators; the other readers are refused."""
+    return {**grant_readers(403), "admin": outcome}
+
+
 ASSIGNMENT = "/instruction/appels/{call}/affectation"
 SESSION = "/comite/seances/{committee_session}"
+GRANT = "/decisions/{grant}"
 
 
 def notification_owner(outcome) -> dict:
@@ -143,7 +155,7 @@ MATRIX = {
     "decision_envelopes.page": ("GET", DECISIONS + "/enveloppes", deciders(200)),
     "decision_envelopes.page#post": ("POST", DECISIONS + "/enveloppes", deciders(400)),
     "decision_funders.page": ("GET", DECISIONS + "/cofinanceurs", deciders(200)),
-    "decision_funders.add": ("POST", DECISIONS + "/cofinanceurs", deciders(400)),
+    "decision_funders.page#add": ("POST", DECISIONS + "/cofinanceurs", deciders(400)),
     "decision_funders.remove": ("POST", FUNDER + "/supprimer", deciders(to(DECISIONS + "/cofinanceurs"))),
     "decision_funders.seat": ("POST", FUNDER + "/decideurs", deciders(400)),
     "decision_funders.unseat": ("POST", FUNDER + "/decideurs/{seat}/retirer", deciders(to(DECISIONS + "/cofinanceurs"))),
@@ -342,6 +354,18 @@ MATRIX = {
     "committee_minutes.lock": ("POST", MINUTES + "/verrouiller", session_staff(400)),
     "committee_minutes.correct": ("POST", MINUTES + "/corriger", session_staff(to(MINUTES))),
     "committee_minutes.hand_over": ("POST", MINUTES + "/transmettre", session_staff(to(MINUTES))),
+    # a released grant of the authority on the submitted dossier, its agreement signed: its holders and staff read its
+    # documents, the administrators follow the grant (tests/decisions/test_agreement_*.py)
+    "decision_letters.letter": ("GET", GRANT + "/lettre.pdf", grant_readers(200)),
+    "decision_agreements.agreement": ("GET", GRANT + "/convention", grant_readers(200)),
+    "decision_agreements.agreement_pdf": ("GET", GRANT + "/convention.pdf", grant_readers(200)),
+    "decision_agreements.signed_scan": ("GET", GRANT + "/convention/signee", grant_readers(200)),
+    "decision_agreements.generate": ("POST", GRANT + "/convention/generer",
+                                     grant_managers(to(GRANT + "/convention"))),
+    "decision_agreements.sign": ("POST", GRANT + "/convention/signature", grant_managers(400)),
+    "agreement_templates.editor": ("GET", "/admin/appels/{call}/convention", admin_only(200)),
+    "agreement_templates.editor#post": ("POST", "/admin/appels/{call}/convention", admin_only(400)),
+    "agreement_templates.version": ("GET", "/admin/appels/{call}/convention/versions/999999", admin_only(404)),
 }
 REPORT = "/dossiers/{granted}/compte-rendu"
 
@@ -412,6 +436,13 @@ def world(session):
     committee_session = make_session(call, [users["committee"]])
     agenda_item = AgendaItem(session_id=committee_session.id, dossier_id=submitted.id, position=1)
     db.session.add(agenda_item)
+    grant = Decision(dossier_id=submitted.id, outcome="granted", instrument="grant", amount=Decimal("30000"),
+                     deliberation_reference="CT-2026-1", deliberation_date=date(2026, 3, 17), decided_at=utcnow(),
+                     released_at=utcnow())
+    db.session.add(grant)
+    db.session.flush()
+    db.session.add(Agreement(decision_id=grant.id, text="# Convention", generated_at=utcnow(),
+                             signed_on=date.today(), stored_file=stored))
     funder = Funder(call_id=call.id, name="Région", envelope=Decimal("10000"))
     decision = Decision(dossier_id=submitted.id, outcome="refused", motivation="Hors cible",
                         deliberation_reference="DEL-1", deliberation_date=date(2026, 6, 1), decided_at=utcnow())
@@ -428,6 +459,7 @@ def world(session):
                    "receipt": receipt.id, "notification": notification.id, "attachment": attachment.id, "message": message.id,
                    "bulk_message": bulk_message.id, "announcement": announcement.id, "assignment": assignment.id,
                    "pool_member": pool_member.id, "conflict": conflict.id,
+                   "grant": grant.id,
                    "committee_session": committee_session.id, "agenda_item": agenda_item.id, "funder": funder.id,
                    "seat": seat.id, "decision": decision.id, **report_ids}
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from aap.core.roles import ADMIN, HOLDER, STAFF_ROLES
 from aap.decisions.events import DECISION_EVENTS
-from aap.decisions.models import Funder, FunderDecider
+from aap.decisions.models import GRANTED, Funder, FunderDecider
 from aap.dossiers.access import access, roles_on
 from aap.extensions import db
 from aap.workflow.engine import workflow_of, workflow_of_version
@@ -70,6 +70,20 @@ def sees_decision(user, decision) -> bool:
     return rights.see_staged or (rights.holder and decision.released)
 
 
+@dataclass(frozen=True)
+class AgreementAccess:
+    #: reads the generated text, its PDF and the signed scan
+    read: bool = False
+    #: generates the text and records the signature
+    manage: bool = False
+
+
+def agreement_access(user, decision) -> AgreementAccess:
+    """A released grant's agreement is its holder's and staff's to read, managed by those who follow the grant."""
+    if decision.outcome != GRANTED or not decision.released or decision.superseded:
+        return AgreementAccess()
+    rights = grant_access(user, decision.dossier, decision.funder)
+    return AgreementAccess(read=rights.see_staged or rights.holder, manage=rights.manage)
 def call_roles(user, call) -> frozenset[str]:
     if user is None or not user.is_authenticated:
         return frozenset()

@@ -2,6 +2,9 @@
 from aap.core.domains import Domain
 from aap.core.signals import dossier_panels_wanted, overdue_reports_wanted, transition_applied
 from aap.decisions import (
+    agreement_models,  # noqa: F401  (the decisions' tables belong to the app's metadata)
+    agreement_template_views,
+    agreement_views,
     batch_views,
     closing_models,  # noqa: F401  (the decisions' tables belong to the app's metadata)
     closing_views,
@@ -9,6 +12,9 @@ from aap.decisions import (
     funder_views,
     grant_models,  # noqa: F401
     hub_views,
+    letters,
+    letters_panel,
+    letters_views,
     models,  # noqa: F401
     panel,
     reports_indicators_views,
@@ -24,8 +30,11 @@ from aap.decisions.events import EVENTS
 DOMAIN = Domain(
     "decisions", events=EVENTS,
     blueprints=(hub_views.bp, views.bp, batch_views.bp, envelope_views.bp, funder_views.bp,
+                letters_views.bp, agreement_views.bp, agreement_template_views.bp,
                 reports_views.bp, reports_review_views.bp, reports_indicators_views.bp, closing_views.bp),
+    attachment_builders=letters.ATTACHMENT_BUILDERS,
     receivers=((dossier_panels_wanted, panel.decisions_panel),
+               (dossier_panels_wanted, letters_panel.documents_panel),
                (transition_applied, reports_reminders.follow_transition),
                (dossier_panels_wanted, reports_panels.overdue_panel),
                (dossier_panels_wanted, reports_panels.report_panel),

@@ -1,5 +1,5 @@
 """The co-funders of a call and the people who decide for each: administrators seat them."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -39,16 +39,13 @@ def _page(call, form=None, decider_forms=None, status=200):
                                           for f in funders}, action=ActionForm()), status
 
 
-@bp.get("")
+@bp.route("", methods=["GET", "POST"])
 @allow(signed_in)
 def page(call_id):
-    return _page(_managed_call(call_id))
-
-
-@bp.post("")
-@allow(signed_in)
-def add(call_id):
+    """The co-funders, and adding one (one rule for both methods: a bad call number is not found either way)."""
     call = _managed_call(call_id)
+    if request.method == "GET":
+        return _page(call)
     form = FunderForm()
     if not form.validate_on_submit():
         return _page(call, form, status=400)

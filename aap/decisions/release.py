@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from aap.core.urls import external_url
+from aap.decisions.letters import letter_attachment
 from aap.decisions.models import INSTRUMENTS, OUTCOMES, Decision
 from aap.decisions.operations import DecisionRefused, release_one, stage, staged_decisions
 from aap.dossiers.notifications import MUTED, recipients
@@ -53,7 +54,8 @@ def tell_holders(decision: Decision) -> None:
     dossier = decision.dossier
     for user in recipients(dossier, "holder"):
         notify(user, "decision", TEMPLATE, link=external_url("dossiers.show", dossier_id=dossier.id),
-               key=f"decision-{decision.id}-{user.id}", dossier_title=dossier.title or f"n° {dossier.id}",
+               key=f"decision-{decision.id}-{user.id}", attachments=[letter_attachment(decision)],
+               dossier_title=dossier.title or f"n° {dossier.id}",
                dossier_reference=dossier.reference or "", organisation=dossier.organisation.name,
                call=str(dossier.call),
                funder=decision.funder_name, outcome=str(OUTCOMES[decision.outcome]),

@@ -1,7 +1,7 @@
 """final reports: the files joined to a report, the sums to be paid back at closing, the call's report indicators
 
 Revision ID: 0019_reports
-Revises: 0018_decisions
+Revises: 0019_documents
 Create Date: 2026-12-03 09:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import aap.core.models
 
 # revision identifiers, used by Alembic.
 revision = '0019_reports'
-down_revision = '0018_decisions'
+down_revision = '0019_documents'
 branch_labels = None
 depends_on = None
 

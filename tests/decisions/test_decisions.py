@@ -62,6 +62,8 @@ def test_the_release_moves_the_dossier_audits_the_deliberation_and_tells_each_ho
     worker.drain()
     mails = [m for m in mailbox.messages if "Décision sur votre dossier" in m["Subject"]]
     assert len(mails) == 1 and dossier.reference in mails[0]["Subject"]
+    letter, = [part for part in mails[0].walk() if part.get_content_type() == "application/pdf"]
+    assert letter.get_filename().endswith(".pdf") and letter.get_payload(decode=True).startswith(b"%PDF-")
     again = client.post(f"/decisions/appels/{call.id}/publier", data={"confirm": "y"}, follow_redirects=True)
     assert "Aucune décision préparée à publier" in again.page
     assert len(holder_notifications(dossier)) == 1
