@@ -27,6 +27,7 @@ from aap.review.models import PoolMember
 from aap.workflow import audit, engine
 from tests import factories
 from tests.committee.agenda_world import make_session
+from tests.decisions import reports_world
 
 # the holder goes last: their POSTs change the dossier that the others have just tried
 ROLES = ["anonymous", "other_holder", "instructor", "reviewer", "committee", "funder", "admin", "holder"]
@@ -366,6 +367,32 @@ MATRIX = {
     "agreement_templates.editor#post": ("POST", "/admin/appels/{call}/convention", admin_only(400)),
     "agreement_templates.version": ("GET", "/admin/appels/{call}/convention/versions/999999", admin_only(404)),
 }
+REPORT = "/dossiers/{granted}/compte-rendu"
+
+
+def report_readers(outcome) -> dict:
+    """A granted dossier's final report: its holders and the staff; the call's partners are not told of it."""
+    return {**signed_in(404), "holder": outcome, "instructor": outcome, "admin": outcome}
+
+
+MATRIX.update({
+    # staff read the report on its review page; the holder fills it in
+    "final_reports.page": ("GET", REPORT, {**report_readers(200), "instructor": to(REPORT + "/examen"),
+                                           "admin": to(REPORT + "/examen")}),
+    "final_reports.download": ("GET", REPORT + "/pieces/{report_file}", report_readers(200)),
+    "final_reports.remove": ("POST", REPORT + "/pieces/{report_file}/retirer",
+                             {**report_readers(403), "holder": to(REPORT + "#files-title")}),
+    "final_report_review.page": ("GET", REPORT + "/examen", {**report_readers(200), "holder": 403}),
+    # the matrix's report is still a draft: there is nothing to accept or return yet
+    "final_report_review.accept": ("POST", REPORT + "/examen/accepter", {**report_readers(409), "holder": 403}),
+    "final_report_review.send_back": ("POST", REPORT + "/examen/renvoyer", {**report_readers(409), "holder": 403}),
+    # the report is not accepted: the administrator is told why on the dossier's page
+    "grant_closing.close": ("POST", "/dossiers/{granted}/cloture",
+                            {**report_readers(403), "admin": to("/dossiers/{granted}#report-title")}),
+    "grant_closing.recoveries": ("GET", "/subventions/titres-de-recettes", staff_only(200)),
+    "grant_closing.issued": ("POST", "/subventions/titres-de-recettes/999999/emis", staff_only(404)),
+    "report_indicators.edit": ("GET", "/admin/appels/{call}/indicateurs-compte-rendu", admin_only(200)),
+})
 UNGUARDED = {"static"}
 
 
@@ -423,6 +450,7 @@ def world(session):
     db.session.flush()
     seat = seat_decider(funder, factories.make_user(email="region.matrix@example.org", totp=True).email)
     db.session.commit()
+    report_ids = reports_world.matrix_ids(call, organisation, users["holder"])
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
                                       .order_by(Notification.id)).scalars().first()
@@ -433,7 +461,7 @@ def world(session):
                    "pool_member": pool_member.id, "conflict": conflict.id,
                    "grant": grant.id,
                    "committee_session": committee_session.id, "agenda_item": agenda_item.id, "funder": funder.id,
-                   "seat": seat.id, "decision": decision.id}
+                   "seat": seat.id, "decision": decision.id, **report_ids}
 
 
 def outcome(response) -> str | int:

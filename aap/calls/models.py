@@ -46,6 +46,8 @@ class Call(TimestampMixin, db.Model):
     required_attachments: Mapped[list] = mapped_column(JSON, default=list)
     #: the points an instructor ticks before declaring a dossier eligible (recevabilité), in order
     eligibility_checklist: Mapped[list] = mapped_column(JSON, default=list)
+    #: the call's own indicators the final report asks for, besides jobs and beneficiaries: [{"key", "label"}]
+    report_indicators: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     #: review: reviews asked per dossier, from how many stakeholder groups, due how many days after assignment
     reviews_per_dossier: Mapped[int] = mapped_column(default=3)

@@ -20,3 +20,7 @@ audit_chains_checked = _signals.signal("audit-chains-checked")
 #: the dossier page asks what other domains show on it (sender: the dossier; `user` and `rights` given, the
 #: access answer); a receiver answers a `DossierPanel`, or None when it has nothing for this person
 dossier_panels_wanted = _signals.signal("dossier-panels-wanted")
+#: pages where holders apply and staff instruct ask which organisations have a final report overdue (sender: None;
+#: `organisation_ids` and `today` given); a receiver answers {organisation_id: [report…]} in one query, each report
+#: with its dossier_id, reference, title and due_on
+overdue_reports_wanted = _signals.signal("overdue-reports-wanted")

@@ -123,3 +123,29 @@ def sees_every_funder(user, call) -> bool:
 def manages_funders(user, call) -> bool:
     """Seats co-funders and their deciders, changes envelopes: administrators."""
     return ADMIN in call_roles(user, call)
+
+
+@dataclass(frozen=True)
+class ReportAccess:
+    #: reads the final report and its files
+    read: bool = False
+    #: the holder's side: saves drafts, joins files, submits (the report's state says when)
+    fill: bool = False
+    #: accepts the report or returns it, and records what was not spent
+    review: bool = False
+    #: closes the grant and records the titres de recettes issued
+    close: bool = False
+
+
+def report_access(user, dossier) -> ReportAccess:
+    """What this person may do with the dossier's final report, due to the authority running the call."""
+    rights = grant_access(user, dossier)
+    return ReportAccess(read=rights.holder or rights.review_report or rights.manage, fill=rights.holder,
+                        review=rights.review_report, close=rights.manage)
+
+
+def manages_grant(user, decision) -> bool:
+    """`grant_access(...).manage` for the staff on a list page, without loading each dossier's people."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.has_role(ADMIN) or (decision.funder is not None and decider_of(user, decision.funder))

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from aap.decisions.grant_models import AGREEMENT_THRESHOLD, TRIGGERS, PaymentTranche
 from aap.decisions.letters_words import amount_in_words, authority_name, paris_day
 from aap.decisions.models import EQUITY, IN_KIND, INSTRUMENTS, REPAYABLE
+from aap.decisions.reports_content import REPORT_MONTHS, add_months
 from aap.decisions.templating import Catalogue
-from aap.dossiers.report_reminders import REPORT_MONTHS, add_months
 from aap.extensions import db
 from aap.organisations.communes import commune_name
 from aap.organisations.forms import LEGAL_FORM_LABELS

@@ -6,14 +6,12 @@ from aap.core.signals import (
                               dossier_counts_wanted,
                               dossier_started,
                               strands_removing,
-                              transition_applied,
 )
 from aap.dossiers import blueprint, effects, guards, migration_views, receipts, start_views
 from aap.dossiers.models import Dossier
 from aap.dossiers.operations import refuse_removing_used_strands
 from aap.dossiers.queries import dossier_counts_by_call
 from aap.dossiers.reminders import plan_for_new_draft, replan_for_call, send_draft_reminder
-from aap.dossiers.report_reminders import plan_after_transition, send_report_reminder
 
 DOMAIN = Domain(
     "dossiers",
@@ -21,8 +19,8 @@ DOMAIN = Domain(
     guards=(guards.call_is_open, guards.call_is_closed, guards.dossier_is_complete),
     effects=(effects.notify, receipts.issue_receipt),
     receivers=((dossier_started, plan_for_new_draft), (call_schedule_changed, replan_for_call),
-               (transition_applied, plan_after_transition), (strands_removing, refuse_removing_used_strands),
+               (strands_removing, refuse_removing_used_strands),
                (dossier_counts_wanted, dossier_counts_by_call), (audit_chains_checked, receipts.receipt_problems)),
-    reminder_kinds=(send_draft_reminder, send_report_reminder),
+    reminder_kinds=(send_draft_reminder,),
     workflow_subject=Dossier,
 )

@@ -10,6 +10,7 @@ from aap.core.formatting import PARIS
 from aap.core.models import utcnow
 from aap.core.permissions import allow, get_or_404, signed_in
 from aap.dossiers.operations import start_dossier
+from aap.dossiers.overdue import overdue_by_organisation
 from aap.extensions import db
 from aap.organisations.queries import organisations_of
 
@@ -43,5 +44,7 @@ def start(call_id):
                     "nécessaire."),
                   "success")
             return redirect(url_for("dossiers.edit", dossier_id=dossier.id))
+    late = overdue_by_organisation(o.id for o in organisations)
     return render_template("dossiers/start.html", call=call, organisations=organisations, checks=checks, form=form,
-                           chosen=chosen), status
+                           chosen=chosen, overdue=[report for o in organisations for report in late.get(o.id, [])]), \
+        status

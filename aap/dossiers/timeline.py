@@ -19,7 +19,11 @@ SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvell
            "minutes_locked": _l("Procès-verbal de la séance verrouillé"),
            "committee_handover": _l("Avis du comité transmis à la décision"),
            "agreement_generated": _l("Convention générée"),
-           "agreement_signature": _l("Signature de la convention enregistrée")}
+           "agreement_signature": _l("Signature de la convention enregistrée"),
+           "final_report_accepted": _l("Compte-rendu financier accepté"),
+           "final_report_returned": _l("Compte-rendu financier renvoyé au porteur"),
+           "grant_closing": _l("Dossier clos : tout est versé et le compte-rendu accepté"),
+           "recovery_issued": _l("Titre de recettes émis")}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from aap.dossiers import reading
 from aap.dossiers.access import access, piece_withheld
 from aap.dossiers.forms import MessageForm, TransitionForm, dossier_form
 from aap.dossiers.models import Dossier
+from aap.dossiers.overdue import overdue_by_organisation, overdue_elsewhere
 from aap.dossiers.panels import DossierPanel
 from aap.dossiers.queries import SORTS, audit_record, dossiers_page, private_draft_count, receipts_of, thread_of
 from aap.dossiers.receipts import Receipt
@@ -43,7 +44,14 @@ def index():
     return render_template("dossiers/index.html", page=page, sort=sort, descending=descending,
                            private_drafts=private_draft_count(current_user),
                            call_options=[(call.id, str(call)) for call in calls], state_options=states,
-                           workflow_of=engine.workflow_of)
+                           workflow_of=engine.workflow_of, overdue=_overdue_for_staff(page.items))
+
+
+def _overdue_for_staff(dossiers) -> dict[int, list]:
+    """Staff see which listed organisations owe a final report elsewhere (one query for the page)."""
+    if not current_user.is_staff:
+        return {}
+    return overdue_by_organisation(dossier.organisation_id for dossier in dossiers)
 
 
 def panels_of(dossier, rights) -> list[DossierPanel]:
@@ -98,7 +106,8 @@ def edit(dossier_id):
             flash(_("Brouillon enregistré. Vous pouvez y revenir à tout moment."), "success")
             return redirect(url_for("dossiers.show", dossier_id=dossier.id))
     return render_template("dossiers/edit.html", dossier=dossier, form=form, budget_charges=CHARGES,
-                           budget_produits=PRODUITS, budget_totals=lambda value: totals(value or {})), \
+                           budget_produits=PRODUITS, budget_totals=lambda value: totals(value or {}),
+                           overdue=overdue_elsewhere(dossier)), \
         409 if form.form_errors else \
         (400 if form.errors else 200)
 

@@ -35,7 +35,8 @@ def _columns():
     """
     return {
         "id": Dossier.id, "reference": Dossier.reference, "title": Dossier.title, "organisation": Organisation.name,
-        "commune_insee": Organisation.commune_insee, "strand": Strand.name, "amount": Dossier.requested_amount,
+        "organisation_id": Dossier.organisation_id, "commune_insee": Organisation.commune_insee,
+        "strand": Strand.name, "amount": Dossier.requested_amount,
         "state": Dossier.state, "workflow_version_id": Dossier.workflow_version_id,
         "submitted": func.coalesce(ReviewStanding.reviews, 0),
         "assigned": _per_dossier(func.count(Assignment.id), Assignment, Assignment.state != DECLINED),

@@ -7,6 +7,7 @@ from flask_login import current_user
 from aap.calls.models import Call
 from aap.core.listing import past_the_end, requested_page, requested_sort
 from aap.core.permissions import allow, instruction_team
+from aap.dossiers.overdue import overdue_by_organisation
 from aap.extensions import db
 from aap.organisations.communes import all_communes, commune_name, current_communes
 from aap.review import instruction_queries as queries
@@ -57,6 +58,7 @@ def dossiers(call_id):
         commune_options=[(c.insee_code, c.name) for c in _communes()],
         drafts=queries.private_draft_count_in(current_user, call),
         state_label=lambda row: labels[row.workflow_version_id].state_label(row.state),
+        overdue=overdue_by_organisation(row.organisation_id for row in page.items),
         commune_name=commune_name, gap=DIVERGENCE_GAP, score=_mean_shown)
 
 

@@ -138,13 +138,14 @@ def awaiting_report(session):
     dossier = factories.make_dossier(call, factories.make_organisation(members=[holder]), holder)
     dossier.answers = {"end_date": (utcnow() + timedelta(days=20)).date().isoformat()}
     dossier.state, dossier.reference = "agreement_signed", "AAP-2026-0042"  # as if it had come this far
-    engine.apply_transition(dossier.id, "pay_advance", admin, {"amount": "6000"})
+    engine.fire(dossier.id, "advance_paid", admin, {"amount": "6000"})  # as the payment of the advance does
     db.session.commit()
     return dossier, holder
 
 
 def test_the_final_report_is_reminded_a_month_before_and_on_its_due_day(awaiting_report, worker, mailbox):
-    from aap.dossiers.report_reminders import FINAL_REPORT, add_months
+    from aap.decisions.reports_content import add_months
+    from aap.decisions.reports_reminders import FINAL_REPORT
 
     dossier, _holder = awaiting_report
     reminders = {r.offset: r for r in db.session.execute(db.select(Reminder).where(
@@ -164,12 +165,12 @@ def test_the_final_report_is_reminded_a_month_before_and_on_its_due_day(awaiting
 
 
 def test_no_final_report_reminder_once_it_is_handed_in(awaiting_report):
-    from aap.dossiers.report_reminders import FINAL_REPORT
+    from aap.decisions.reports_reminders import FINAL_REPORT
 
     dossier, holder = awaiting_report
     dossier.state = "report_submitted"  # as submit_report leaves it
-    engine.apply_transition(dossier.id, "request_report_changes", factories.make_user(roles=("instructor",)),
-                 {"comment": "Il manque le bilan."})
+    engine.fire(dossier.id, "report_returned", factories.make_user(roles=("instructor",)),
+                {"comment": "Il manque le bilan."})
     engine.apply_transition(dossier.id, "withdraw", holder)
     statuses = set(db.session.execute(db.select(Reminder.status).where(
         Reminder.kind == FINAL_REPORT, Reminder.subject_id == dossier.id)).scalars())
@@ -180,6 +181,6 @@ def test_no_final_report_reminder_once_it_is_handed_in(awaiting_report):
     (date(2023, 8, 31), 6, date(2024, 2, 29)), (date(2023, 12, 31), 6, date(2024, 6, 30)),
     (date(2023, 6, 15), 6, date(2023, 12, 15)), (date(2023, 7, 1), 6, date(2024, 1, 1))])
 def test_six_months_after_a_month_end_is_the_last_day_of_the_month(day, months, expected):
-    from aap.dossiers.report_reminders import add_months
+    from aap.decisions.reports_content import add_months
 
     assert add_months(day, months) == expected

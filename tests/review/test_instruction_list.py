@@ -282,7 +282,7 @@ def test_the_list_costs_the_same_queries_for_10_and_1000_dossiers(client, login_
         counts[call.title] = counted.n
         assert len(rows_of(response)) == (10 if call is small_call else 50)
     assert counts["Petit"] == counts["Grand"]
-    assert counts["Grand"] <= 12
+    assert counts["Grand"] <= 13  # 12, and one for the page's organisations with a final report overdue
     with count_queries() as counted:
         assert client.get("/instruction").status_code == 200
     assert counted.n <= 8
