@@ -59,3 +59,39 @@ def sees_decision(user, decision) -> bool:
     """A released decision is the holder's and staff's to read; a staged one only the decider's and staff's."""
     rights = grant_access(user, decision.dossier, decision.funder)
     return rights.see_staged or (rights.holder and decision.released)
+
+
+@dataclass(frozen=True)
+class PaymentAccess:
+    #: reads the payment schedule of the dossier's released granted decisions
+    schedule: bool = False
+    #: opens the page of the organisation's bank details from this dossier
+    bank_page: bool = False
+    #: types the organisation's bank details: its members, once a released decision grants it something
+    enter_bank: bool = False
+    #: reads the IBAN in full: the holder and those who pay; other staff read only its last four characters
+    bank_in_full: bool = False
+    #: the decisions whose schedule this person edits and whose tranches they mark paid
+    pays: frozenset[int] = frozenset()
+
+
+def payment_access(user, dossier, granted) -> PaymentAccess:
+    """What this person may do about the payments of `granted`, the dossier's released granted decisions."""
+    granted = [decision for decision in granted if decision.released and decision.dossier_id == dossier.id]
+    if user is None or not user.is_authenticated or access(user, dossier).recused:
+        return PaymentAccess()
+    holder = grant_access(user, dossier).holder and bool(granted)
+    staff = bool(roles_on(user, dossier) & STAFF_ROLES)
+    pays = frozenset(decision.id for decision in granted if grant_access(user, dossier, decision.funder).manage)
+    return PaymentAccess(schedule=holder or staff or bool(pays), bank_page=holder or staff or bool(pays),
+                         enter_bank=holder, bank_in_full=holder or bool(pays), pays=pays)
+
+
+def follows_payments(user) -> bool:
+    """The list of payments due, across calls: the authority's instruction team."""
+    return user.is_authenticated and bool(user.roles() & STAFF_ROLES)
+
+
+def exports_payments(user) -> bool:
+    """The export for the finance software carries whole IBANs: only those who pay the authority's grants."""
+    return user.is_authenticated and user.has_role(ADMIN)

@@ -16,6 +16,8 @@ from schwifty.exceptions import (
 RIB_LETTERS = str.maketrans("AJBKSCLTDMUENVFOWGPXHQYIRZ", "11222333444555666777888999")
 _SPACES = re.compile(r"\s+")
 _ALPHANUMERIC = re.compile(r"[A-Z0-9]*")
+#: the longest account holder's name kept
+MAX_HOLDER_NAME = 200
 _FRENCH_BBAN = re.compile(r"([0-9]{5})([0-9]{5})([A-Z0-9]{11})([0-9]{2})")
 
 
@@ -121,6 +123,16 @@ def checked_bic(text: str | None) -> str:
                                    "lettres ou chiffres (et 3 de plus pour une agence), par exemple BNPAFRPP."),
                                  "bic") from None
     return bic
+
+
+def checked_holder_name(text: str | None) -> str:
+    """The holder's name with its spaces made single; else BankDetailsRefused."""
+    name = " ".join((text or "").split())
+    if not name:
+        raise BankDetailsRefused(_("Indiquez le titulaire du compte, tel qu'il figure sur le RIB."), "holder_name")
+    if len(name) > MAX_HOLDER_NAME:
+        raise BankDetailsRefused(_("Le nom du titulaire dépasse %(n)d caractères.", n=MAX_HOLDER_NAME), "holder_name")
+    return name
 
 
 def still_valid(iban: str, bic: str) -> bool:

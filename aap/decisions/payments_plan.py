@@ -69,6 +69,11 @@ def split(amount: Decimal, shares: list[Decimal]) -> list[Decimal]:
     return [*parts, Decimal(amount).quantize(CENTS) - sum(parts, Decimal(0))]
 
 
+def percent(share: Decimal) -> str:
+    """70, 33,33: a share as a French reader writes it, without trailing zeros."""
+    return f"{Decimal(share).normalize():f}".replace(".", ",")
+
+
 def paris_day(moment: datetime | None) -> date | None:
     return moment.astimezone(PARIS).date() if moment is not None else None
 

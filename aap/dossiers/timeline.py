@@ -17,7 +17,10 @@ SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvell
            "review_declined": _l("Relecture déclinée"),
            "committee_recommendation": _l("Avis du comité enregistré en séance"),
            "minutes_locked": _l("Procès-verbal de la séance verrouillé"),
-           "committee_handover": _l("Avis du comité transmis à la décision")}
+           "committee_handover": _l("Avis du comité transmis à la décision"),
+           "payment_recorded": _l("Versement enregistré"),
+           "payment_schedule_changed": _l("Échéancier des versements modifié"),
+           "bank_details_changed": _l("Coordonnées bancaires modifiées après un versement")}
 
 
 @dataclass(frozen=True)
