@@ -11,7 +11,7 @@ from aap.decisions.grant_models import TRIGGERS, PaymentTranche
 from aap.decisions.payments_forms import PaymentForm, ScheduleForm
 from aap.decisions.payments_loading import payments_of, shown_iban
 from aap.decisions.payments_operations import PaymentRefused, record_payment
-from aap.decisions.payments_plan import paris_day, percent, tranches_of
+from aap.decisions.payments_plan import paris_day, percent, tranches_of, trigger_day
 from aap.decisions.payments_queries import schedules, state_of
 from aap.decisions.payments_schedule import MAX_TRANCHES, change_schedule, schedule_refusal
 from aap.extensions import db
@@ -32,7 +32,7 @@ def _page(loaded, refused=None, status=200):
     """The schedule page; `refused` is the (tranche id, form) sent back with what was typed and why it failed."""
     tranches = schedules(loaded.granted)
     forms = {tranche.id: payment_form(tranche.id) for decision in loaded.granted if decision.id in loaded.rights.pays
-             for tranche in tranches[decision.id] if not tranche.settled}
+             for tranche in _payable(decision, tranches[decision.id])}
     if refused is not None:
         forms[refused[0]] = refused[1]
     account = current_account(loaded.dossier.organisation_id)
@@ -41,6 +41,12 @@ def _page(loaded, refused=None, status=200):
                            today=paris_day(utcnow()), iban=lambda value: shown_iban(value, loaded.rights.bank_in_full),
                            editable={decision.id: schedule_refusal(decision, tranches[decision.id]) is None
                                      for decision in loaded.granted}), status
+
+
+def _payable(decision, tranches: list[PaymentTranche]) -> list[PaymentTranche]:
+    """The tranches not paid yet whose trigger has happened: those a payment form is offered for."""
+    happened = {trigger: trigger_day(decision, trigger) is not None for trigger in {t.trigger for t in tranches}}
+    return [tranche for tranche in tranches if not tranche.settled and happened[tranche.trigger]]
 
 
 @bp.get("/dossiers/<int:dossier_id>/versements")

@@ -1,4 +1,5 @@
 """A granted dossier and its released decision, written as rows, for the payments' tests."""
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -101,3 +102,8 @@ def give_bank_details(organisation, user, iban=IBAN, bic=BIC, at=RELEASED_AT) ->
     db.session.add(account)
     db.session.commit()
     return account
+
+
+def plain(text: str) -> str:
+    """The text with French money's narrow and non-breaking spaces, and runs of blanks, as single spaces."""
+    return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " "))
