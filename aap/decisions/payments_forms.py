@@ -27,9 +27,16 @@ class PaymentForm(Form):
         return PaymentInput(self.paid_on.data, self.reference.data or "")
 
 
+class ShareField(FiniteDecimalField):
+    """A percentage as a French reader types it: 33,33 as well as 33.33."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([value.replace(",", ".") for value in valuelist or ()])
+
+
 class ScheduleLineForm(SubForm):
     label = StringField(_l("Nom de la tranche"), validators=[Optional(), Length(max=MAX_LABEL)])
-    share_percent = FiniteDecimalField(_l("Part (%)"), places=2, validators=[Optional()],
+    share_percent = ShareField(_l("Part (%)"), places=2, validators=[Optional()],
                                        render_kw={"inputmode": "decimal"})
     #: checked by the operation, which says which line is wrong
     trigger = SelectField(_l("Versée"), choices=list(TRIGGERS.items()), validate_choice=False)
