@@ -107,3 +107,8 @@ def give_bank_details(organisation, user, iban=IBAN, bic=BIC, at=RELEASED_AT) ->
 def plain(text: str) -> str:
     """The text with French money's narrow and non-breaking spaces, and runs of blanks, as single spaces."""
     return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " "))
+
+
+def words(page: str) -> str:
+    """What a reader reads of a page: its text without the markup, in plain spaces."""
+    return plain(re.sub(r"<[^>]+>", " ", page))
