@@ -11,6 +11,7 @@ from aap.bulk.models import BulkMessage
 from aap.committee.models import AgendaItem
 from aap.core.models import utcnow
 from aap.core.storage import storage
+from aap.decisions.payments_plan import plan_tranches
 from aap.dossiers.attachments import attach
 from aap.dossiers.operations import post_message
 from aap.dossiers.receipts import Receipt
@@ -22,6 +23,7 @@ from aap.review.models import PoolMember
 from aap.workflow import audit, engine
 from tests import factories
 from tests.committee.agenda_world import make_session
+from tests.decisions.payments_world import decision_on, granted_dossier
 
 # the holder goes last: their POSTs change the dossier that the others have just tried
 ROLES = ["anonymous", "other_holder", "instructor", "reviewer", "committee", "funder", "admin", "holder"]
@@ -92,12 +94,18 @@ def call_readers(outcome) -> dict:
     return {**signed_in(403), "reviewer": outcome, "committee": outcome}
 
 
+def payments_side(outcome) -> dict:
+    """A granted dossier's payments: its holder and the instruction team; the others are not told of them."""
+    return {**signed_in(404), "holder": outcome, "instructor": outcome, "admin": outcome}
+
+
 #: endpoint (or endpoint#variant): (method, path template, outcome per role); paths take the world's ids
 AGENDA = "/comite/seances/{committee_session}/ordre-du-jour"
 PACK = "/comite/seances/{committee_session}/dossier-de-preparation"
 LIVE_ROOT = "/comite/seances/{committee_session}"
 LIVE = LIVE_ROOT + "/direct"
 MINUTES = "/comite/seances/{committee_session}/proces-verbal"
+GRANTED = "/decisions/dossiers/{granted}"
 
 
 def session_people(outcome) -> dict:
@@ -306,6 +314,17 @@ MATRIX = {
     "committee_minutes.lock": ("POST", MINUTES + "/verrouiller", session_staff(400)),
     "committee_minutes.correct": ("POST", MINUTES + "/corriger", session_staff(to(MINUTES))),
     "committee_minutes.hand_over": ("POST", MINUTES + "/transmettre", session_staff(to(MINUTES))),
+    # a granted dossier's payments: its holder and the staff; those who pay (administrators) act, others read
+    "bank.details": ("GET", GRANTED + "/coordonnees-bancaires", payments_side(200)),
+    "bank.details#post": ("POST", GRANTED + "/coordonnees-bancaires",
+                          {**payments_side(403), "holder": 400}),
+    "payments.schedule": ("GET", GRANTED + "/versements", payments_side(200)),
+    "payments.pay": ("POST", GRANTED + "/versements/tranches/{tranche}", {**payments_side(403), "admin": 400}),
+    "payments.edit_schedule": ("GET", GRANTED + "/versements/{decision}/echeancier",
+                               {**payments_side(403), "admin": 200}),
+    "payments_due.due": ("GET", "/decisions/versements", staff_only(200)),
+    "payments_due.due_csv": ("GET", "/decisions/versements.csv", admin_only(200)),
+    "payments_due.due_xlsx": ("GET", "/decisions/versements.xlsx", admin_only(200)),
 }
 UNGUARDED = {"static"}
 
@@ -350,6 +369,9 @@ def world(session):
     committee_session = make_session(call, [users["committee"]])
     agenda_item = AgendaItem(session_id=committee_session.id, dossier_id=submitted.id, position=1)
     db.session.add(agenda_item)
+    granted = granted_dossier(call, organisation, users["holder"])
+    decision = decision_on(granted)
+    tranche = plan_tranches(decision, utcnow())[0]
     db.session.commit()
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
@@ -359,7 +381,8 @@ def world(session):
                    "receipt": receipt.id, "notification": notification.id, "attachment": attachment.id, "message": message.id,
                    "bulk_message": bulk_message.id, "announcement": announcement.id, "assignment": assignment.id,
                    "pool_member": pool_member.id, "conflict": conflict.id,
-                   "committee_session": committee_session.id, "agenda_item": agenda_item.id}
+                   "committee_session": committee_session.id, "agenda_item": agenda_item.id,
+                   "granted": granted.id, "decision": decision.id, "tranche": tranche.id}
 
 
 def outcome(response) -> str | int:
