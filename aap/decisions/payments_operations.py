@@ -174,9 +174,10 @@ def _seal(tranche: PaymentTranche, account, user, now: datetime) -> bool:
         audit.attach(dossier, record, payment=_payment_facts(tranche, account))
         return _notifies_holder(dossier, record)
     with force_locale("fr"):  # the audit trail is the authority's record: written in French whoever acts
-        comment = _("%(label)s versé le %(day)s (référence %(reference)s)%(funder)s.", label=tranche.label,
-                    day=short_date(tranche.paid_on), reference=tranche.payment_reference,
-                    funder=f" — {decision.funder_name}" if decision.funder_id else "")
+        comment = _("%(label)s versé le %(day)s (référence %(reference)s).", label=tranche.label,
+                    day=short_date(tranche.paid_on), reference=tranche.payment_reference)
+        if decision.funder_id is not None:
+            comment = _("%(payment)s Financeur : %(funder)s.", payment=comment, funder=decision.funder_name)
     audit.append(dossier, transition=PAYMENT_RECORDED, from_state=dossier.state, to_state=dossier.state, actor=user,
                  at=now, comment=comment, holder_visible=True,
                  payload={"amount": str(tranche.amount), "payment": _payment_facts(tranche, account)})
