@@ -78,7 +78,9 @@ class PaymentAccess:
 def payment_access(user, dossier, granted) -> PaymentAccess:
     """What this person may do about the payments of `granted`, the dossier's released granted decisions."""
     granted = [decision for decision in granted if decision.released and decision.dossier_id == dossier.id]
-    if user is None or not user.is_authenticated or access(user, dossier).recused:
+    if user is None or not user.is_authenticated or dossier.reference is None:  # a draft is its organisation's
+        return PaymentAccess()
+    if access(user, dossier).recused or not access(user, dossier).view:
         return PaymentAccess()
     holder = grant_access(user, dossier).holder and bool(granted)
     staff = bool(roles_on(user, dossier) & STAFF_ROLES)

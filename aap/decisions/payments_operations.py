@@ -133,10 +133,20 @@ def _record(tranche_id: int, typed: PaymentInput, user, now: datetime) -> Paymen
         raise PaymentRefused(already_paid(tranche))
     told_by_workflow = _seal(tranche, account, user, now)
     plan_for(tranche, now)
-    lifecycle.close_if_complete(tranche.decision.dossier_id, user, now)
+    _close_if_complete(tranche.decision.dossier_id, user, now)
     if not told_by_workflow:
         _tell_holders(tranche)
     return tranche
+
+
+def _close_if_complete(dossier_id: int, user, now: datetime) -> None:
+    """The dossier closes with its last payment when the workflow lets this person close it (a co-funder's decider
+    may pay without being one of the authority's roles: the payment stands, the closing waits for them)."""
+    try:
+        lifecycle.close_if_complete(dossier_id, user, now)
+    except TransitionRefused as refusal:
+        if refusal.code != "forbidden":  # a conflict: the engine rolled the transaction back, payment included
+            raise PaymentRefused(refusal.message) from None
 
 
 def _payment_facts(tranche: PaymentTranche, account) -> dict:

@@ -64,3 +64,11 @@ def test_the_list_is_the_instruction_teams_and_the_export_the_administrators(ses
     assert follows_payments(world.admin) and follows_payments(world.instructor) and not follows_payments(world.holder)
     assert exports_payments(world.admin) and not exports_payments(world.instructor)
     assert not exports_payments(factories.make_user(roles=("funder",), call=world.call, totp=True))
+
+
+def test_a_draft_is_its_organisations_alone(session):
+    world = payments_world.world()
+    world.dossier.reference = None  # as if never submitted
+    db.session.commit()
+    for person in (world.admin, world.instructor, world.holder):
+        assert flags(rights(person, world)) == (False, False, False, False) and rights(person, world).pays == frozenset()

@@ -226,3 +226,28 @@ def test_the_last_payment_closes_the_dossier_once_the_report_is_accepted(client,
     transitions = db.session.execute(db.select(AuditRecord.transition).where(AuditRecord.dossier_id == dossier.id)
                                      .order_by(AuditRecord.sequence)).scalars().all()
     assert transitions[-2:] == ["payment_recorded", "pay_balance"]
+
+
+def test_a_co_funders_last_payment_stands_when_its_decider_may_not_close_the_dossier(client, ready):
+    """The workflow lets only the authority's roles close a dossier: the payment is kept, the closing waits."""
+    decider = factories.make_user(roles=("funder",), call=ready.call, totp=True)
+    department = co_funder(ready.call, deciders=[decider])
+    from aap.decisions.payments_plan import plan_tranches
+
+    funded = plan_tranches(decision_on(ready.dossier, amount="3000", instrument="equity", funder=department),
+                           payments_world.RELEASED_AT)[0]
+    for position in (1, 2):
+        paid = tranche(ready.decision, position)
+        paid.paid_on, paid.payment_reference = date(2026, 4, 2), f"M-{position}"
+    dossier = db.session.get(Dossier, ready.dossier.id)
+    dossier.state = "report_accepted"
+    audit.append(dossier, transition="accept_report", from_state="granted", to_state="report_accepted",
+                 actor=ready.instructor, at=payments_world.RELEASED_AT + timedelta(days=300))
+    payments_world.accept_report(ready.dossier)
+    with time_machine.travel(TODAY, tick=False):
+        client.login(decider)
+        answer = post_payment(client, ready, funded)
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PaymentTranche, funded.id).paid_on == date(2026, 4, 2)
+    assert db.session.get(Dossier, ready.dossier.id).state == "report_accepted"
