@@ -131,7 +131,7 @@ def test_a_change_after_a_payment_is_sealed_in_the_audit_chain_and_every_member_
     assert sorted(mail.to_address for mail in mails) == sorted([world.holder.email, colleague.email])
     worker.drain()
     body = mailbox.text(mailbox.to(world.holder.email)[-1])
-    assert "Alerte de sécurité" in mailbox.to(world.holder.email)[-1]["Subject"]
+    assert "Alerte de sécurité : les coordonnées bancaires de votre structure ont changé" in mailbox.to(world.holder.email)[-1]["Subject"]
     assert "IBAN se terminant par 2606" in body and "se terminant par 0189" in body and "Bruno Trésorier" in body
     assert OTHER_IBAN not in body and "fraude" in body
     staff = factories.make_user(roles=("admin",), totp=True)
