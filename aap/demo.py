@@ -146,6 +146,11 @@ DEMO_DOSSIERS = [
     (4, "Fabrique de meubles en réemploi", 15000, [("submit", "holder", {}), (TICK, "instructor", {}),
                                                     ("declare_eligible", "instructor", {}),
                                                     ("schedule_committee", "instructor", {})]),
+    (6, "Ressourcerie du Landy", 11000, [("submit", "holder", {}), (TICK, "instructor", {}),
+                                         ("declare_eligible", "instructor", {}),
+                                         ("schedule_committee", "instructor", {}),
+                                         ("record_opinion", "admin", {"comment": "Avis favorable du comité de projets "
+                                                                                 "de l'hiver : 9 000 €."})]),
 ]
 
 

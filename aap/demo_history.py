@@ -6,6 +6,9 @@ from decimal import Decimal
 from aap.auth.models import User
 from aap.calls.models import Call, Strand
 from aap.calls.operations import open_call
+from aap.core.formatting import PARIS
+from aap.decisions.models import GRANTED, POSTPONED, REFUSED
+from aap.decisions.release import decide_at_once
 from aap.dossiers.notifications import MUTED
 from aap.dossiers.operations import start_dossier
 from aap.extensions import db
@@ -22,10 +25,13 @@ PLACES = ["des Francs-Moisins", "du Landy", "de la Plaine", "des Quatre-Routes",
           "de Pleyel", "des Poètes", "du Marcreux", "de l'Île", "des Cités-Jardins", "du Vieux-Saint-Ouen"]
 FORMS = ["association"] * 6 + ["scic", "scop", "esus"]
 #: (how many, the steps after submission)
-OUTCOMES = [(15, ["declare_eligible", "schedule_committee", "record_opinion", "grant"]),
-            (20, ["declare_eligible", "schedule_committee", "record_opinion", "refuse"]),
+OUTCOMES = [(15, ["declare_eligible", "schedule_committee", "record_opinion", GRANTED]),
+            (20, ["declare_eligible", "schedule_committee", "record_opinion", REFUSED]),
             (5, ["declare_ineligible"]), (3, ["withdraw"]), (2, ["declare_eligible", "schedule_committee",
-                                                                 "record_opinion", "postpone"])]
+                                                                 "record_opinion", POSTPONED])]
+DECISIONS = (GRANTED, REFUSED, POSTPONED)
+#: five grants a strand, and the smallest strand holds 30,000 €
+GRANT_CAP = Decimal(6000)
 
 
 def load_2021_edition(people: dict) -> Call | None:
@@ -54,7 +60,6 @@ def load_2021_edition(people: dict) -> Call | None:
 
 def _dossiers(call: Call, people: dict, rng: random.Random) -> None:
     communes = sorted(c.insee_code for c in all_communes().values())  # the nine communes of 2021
-    granted_budget = Decimal(120000)
     number = 0
     for count, steps in OUTCOMES:
         for _ in range(count):
@@ -69,12 +74,21 @@ def _dossiers(call: Call, people: dict, rng: random.Random) -> None:
             moment = CLOSES + timedelta(days=10)
             for step in steps:
                 moment += timedelta(days=rng.randint(3, 20))
-                if step == "grant":
-                    amount = min(amount, granted_budget // count)
-                data = {"comment": "Décision du comité de projets.", "amount": str(amount)}
+                if step in DECISIONS:
+                    _decide(dossier, step, min(amount, GRANT_CAP), people["admin"], moment)
+                    continue
+                data = {"comment": "Décision du comité de projets."}
                 actor = holder if step == "withdraw" else people["admin"]
                 when = submitted_at + timedelta(days=1) if step == "withdraw" else moment
                 engine.apply_transition(dossier.id, step, actor, data, now=when)
+
+
+def _decide(dossier, outcome: str, amount: Decimal, admin, now: datetime) -> None:
+    """The authority's decision, released at once: the 2021 deliberation of the day it was taken."""
+    form = {"outcome": outcome, "instrument": "grant", "amount": str(amount),
+            "motivation": "" if outcome == GRANTED else "Décision du comité de projets.",
+            "deliberation_reference": f"DEL-2021-{dossier.id:03d}", "deliberation_date": now.astimezone(PARIS).date()}
+    decide_at_once(dossier, None, form, admin, now)
 
 
 def _organisation(number: int, commune: str, rng: random.Random) -> tuple[User, Organisation]:

@@ -2,6 +2,8 @@
 
 A new route fails test_every_route_is_in_the_matrix until its row is added here.
 """
+from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from urllib.parse import urlsplit
 
@@ -11,6 +13,9 @@ from aap.bulk.models import BulkMessage
 from aap.committee.models import AgendaItem
 from aap.core.models import utcnow
 from aap.core.storage import storage
+from aap.decisions.funder_operations import seat_decider
+from aap.decisions.grant_models import Agreement
+from aap.decisions.models import Decision, Funder
 from aap.decisions.payments_plan import plan_tranches
 from aap.dossiers.attachments import attach
 from aap.dossiers.operations import post_message
@@ -77,8 +82,19 @@ def staff_only(outcome) -> dict:
     return {**signed_in(403), "admin": outcome, "instructor": outcome}
 
 
+def grant_readers(outcome) -> dict:
+    """A released grant: its holders and the authority's staff; others may not know it."""
+    return {**signed_in(404), "instructor": outcome, "admin": outcome, "holder": outcome}
+
+
+def grant_managers(outcome) -> dict:
+    """Those who follow the authority's grant: its administrators; the other readers are refused."""
+    return {**grant_readers(403), "admin": outcome}
+
+
 ASSIGNMENT = "/instruction/appels/{call}/affectation"
 SESSION = "/comite/seances/{committee_session}"
+GRANT = "/decisions/{grant}"
 
 
 def notification_owner(outcome) -> dict:
@@ -118,7 +134,38 @@ def session_staff(outcome) -> dict:
     return {**session_people(outcome), "committee": 403}
 
 
+def decision_readers(outcome) -> dict:
+    """The call's decisions: the instruction team reads them; strangers are not told they exist."""
+    return {**signed_in(404), "admin": outcome, "instructor": outcome}
+
+
+def deciders(outcome) -> dict:
+    """What the authority's deciders (administrators in the reference workflow) do."""
+    return {**signed_in(404), "admin": outcome}
+
+
+DECISIONS = "/decisions/appels/{call}"
+FUNDER = DECISIONS + "/cofinanceurs/{funder}"
+
 MATRIX = {
+    "decision_hub.page": ("GET", "/decisions", signed_in(200)),
+    "decisions.board": ("GET", DECISIONS, decision_readers(200)),
+    "decisions.export_csv": ("GET", DECISIONS + "/decisions.csv", decision_readers(200)),
+    "decisions.export_xlsx": ("GET", DECISIONS + "/decisions.xlsx", decision_readers(200)),
+    "decisions.decide": ("GET", "/decisions/dossiers/{submitted}", deciders(200)),
+    "decisions.decide#post": ("POST", "/decisions/dossiers/{submitted}", deciders(409)),
+    "decisions.withdraw": ("POST", "/decisions/{decision}/retirer", deciders(to(DECISIONS))),
+    "decisions.publish": ("GET", DECISIONS + "/publier", deciders(200)),
+    "decisions.publish#post": ("POST", DECISIONS + "/publier", deciders(400)),
+    "decision_batch.page": ("GET", "/decisions/seances/{committee_session}", deciders(200)),
+    "decision_batch.page#post": ("POST", "/decisions/seances/{committee_session}", deciders(400)),
+    "decision_envelopes.page": ("GET", DECISIONS + "/enveloppes", deciders(200)),
+    "decision_envelopes.page#post": ("POST", DECISIONS + "/enveloppes", deciders(400)),
+    "decision_funders.page": ("GET", DECISIONS + "/cofinanceurs", deciders(200)),
+    "decision_funders.page#add": ("POST", DECISIONS + "/cofinanceurs", deciders(400)),
+    "decision_funders.remove": ("POST", FUNDER + "/supprimer", deciders(to(DECISIONS + "/cofinanceurs"))),
+    "decision_funders.seat": ("POST", FUNDER + "/decideurs", deciders(400)),
+    "decision_funders.unseat": ("POST", FUNDER + "/decideurs/{seat}/retirer", deciders(to(DECISIONS + "/cofinanceurs"))),
     "public_calls.home": ("GET", "/", everyone(200)),
     "core.accessibility": ("GET", "/accessibilite", everyone(200)),
     "core.set_language": ("POST", "/langue", everyone(to("/"))),
@@ -314,13 +361,25 @@ MATRIX = {
     "committee_minutes.lock": ("POST", MINUTES + "/verrouiller", session_staff(400)),
     "committee_minutes.correct": ("POST", MINUTES + "/corriger", session_staff(to(MINUTES))),
     "committee_minutes.hand_over": ("POST", MINUTES + "/transmettre", session_staff(to(MINUTES))),
+    # a released grant of the authority on the submitted dossier, its agreement signed: its holders and staff read its
+    # documents, the administrators follow the grant (tests/decisions/test_agreement_*.py)
+    "decision_letters.letter": ("GET", GRANT + "/lettre.pdf", grant_readers(200)),
+    "decision_agreements.agreement": ("GET", GRANT + "/convention", grant_readers(200)),
+    "decision_agreements.agreement_pdf": ("GET", GRANT + "/convention.pdf", grant_readers(200)),
+    "decision_agreements.signed_scan": ("GET", GRANT + "/convention/signee", grant_readers(200)),
+    "decision_agreements.generate": ("POST", GRANT + "/convention/generer",
+                                     grant_managers(to(GRANT + "/convention"))),
+    "decision_agreements.sign": ("POST", GRANT + "/convention/signature", grant_managers(400)),
+    "agreement_templates.editor": ("GET", "/admin/appels/{call}/convention", admin_only(200)),
+    "agreement_templates.editor#post": ("POST", "/admin/appels/{call}/convention", admin_only(400)),
+    "agreement_templates.version": ("GET", "/admin/appels/{call}/convention/versions/999999", admin_only(404)),
     # a granted dossier's payments: its holder and the staff; those who pay (administrators) act, others read
     "bank.details": ("GET", GRANTED + "/coordonnees-bancaires", payments_side(200)),
     "bank.details#post": ("POST", GRANTED + "/coordonnees-bancaires",
                           {**payments_side(403), "holder": 400}),
     "payments.schedule": ("GET", GRANTED + "/versements", payments_side(200)),
     "payments.pay": ("POST", GRANTED + "/versements/tranches/{tranche}", {**payments_side(403), "admin": 400}),
-    "payments.edit_schedule": ("GET", GRANTED + "/versements/{decision}/echeancier",
+    "payments.edit_schedule": ("GET", GRANTED + "/versements/{granted_decision}/echeancier",
                                {**payments_side(403), "admin": 200}),
     "payments_due.due": ("GET", "/decisions/versements", staff_only(200)),
     "payments_due.due_csv": ("GET", "/decisions/versements.csv", admin_only(200)),
@@ -369,9 +428,22 @@ def world(session):
     committee_session = make_session(call, [users["committee"]])
     agenda_item = AgendaItem(session_id=committee_session.id, dossier_id=submitted.id, position=1)
     db.session.add(agenda_item)
+    grant = Decision(dossier_id=submitted.id, outcome="granted", instrument="grant", amount=Decimal("30000"),
+                     deliberation_reference="CT-2026-1", deliberation_date=date(2026, 3, 17), decided_at=utcnow(),
+                     released_at=utcnow())
+    db.session.add(grant)
+    db.session.flush()
+    db.session.add(Agreement(decision_id=grant.id, text="# Convention", generated_at=utcnow(),
+                             signed_on=date.today(), stored_file=stored))
+    funder = Funder(call_id=call.id, name="Région", envelope=Decimal("10000"))
+    decision = Decision(dossier_id=submitted.id, outcome="refused", motivation="Hors cible",
+                        deliberation_reference="DEL-1", deliberation_date=date(2026, 6, 1), decided_at=utcnow())
+    db.session.add_all([funder, decision])
+    db.session.flush()
+    seat = seat_decider(funder, factories.make_user(email="region.matrix@example.org", totp=True).email)
     granted = granted_dossier(call, organisation, users["holder"])
-    decision = decision_on(granted)
-    tranche = plan_tranches(decision, utcnow())[0]
+    granted_decision = decision_on(granted)
+    tranche = plan_tranches(granted_decision, utcnow())[0]
     db.session.commit()
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
@@ -381,8 +453,10 @@ def world(session):
                    "receipt": receipt.id, "notification": notification.id, "attachment": attachment.id, "message": message.id,
                    "bulk_message": bulk_message.id, "announcement": announcement.id, "assignment": assignment.id,
                    "pool_member": pool_member.id, "conflict": conflict.id,
-                   "committee_session": committee_session.id, "agenda_item": agenda_item.id,
-                   "granted": granted.id, "decision": decision.id, "tranche": tranche.id}
+                   "grant": grant.id,
+                   "committee_session": committee_session.id, "agenda_item": agenda_item.id, "funder": funder.id,
+                   "seat": seat.id, "decision": decision.id,
+                   "granted": granted.id, "granted_decision": granted_decision.id, "tranche": tranche.id}
 
 
 def outcome(response) -> str | int:

@@ -6,10 +6,14 @@ decision only once released, and never a staged one.
 """
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from aap.core.roles import ADMIN, HOLDER, STAFF_ROLES
 from aap.decisions.events import DECISION_EVENTS
+from aap.decisions.models import GRANTED, Funder, FunderDecider
 from aap.dossiers.access import access, roles_on
-from aap.workflow.engine import workflow_of
+from aap.extensions import db
+from aap.workflow.engine import workflow_of, workflow_of_version
 
 
 @dataclass(frozen=True)
@@ -33,11 +37,16 @@ def decider_of(user, funder) -> bool:
     return user.is_authenticated and any(seat.user_id == user.id for seat in funder.deciders)
 
 
-def authority_roles(dossier) -> frozenset[str]:
+def authority_roles(workflow) -> frozenset[str]:
     """The roles the workflow lets decide: those of the transitions a released decision applies."""
     events = set(DECISION_EVENTS.values())
-    return frozenset(role for transition in workflow_of(dossier).transitions.values() if transition.when in events
+    return frozenset(role for transition in workflow.transitions.values() if transition.when in events
                      for role in transition.roles)
+
+
+def call_funders(call) -> list[Funder]:
+    return list(db.session.execute(select(Funder).where(Funder.call_id == call.id)
+                                   .order_by(Funder.position, Funder.id)).scalars())
 
 
 def grant_access(user, dossier, funder=None) -> GrantAccess:
@@ -47,7 +56,7 @@ def grant_access(user, dossier, funder=None) -> GrantAccess:
     roles = roles_on(user, dossier)
     staff = bool(roles & STAFF_ROLES)
     if funder is None:
-        decide = bool(roles & authority_roles(dossier))
+        decide = bool(roles & authority_roles(workflow_of(dossier)))
     else:
         decide = ADMIN in roles or decider_of(user, funder)
     manage = ADMIN in roles or (decide and funder is not None)
@@ -59,6 +68,61 @@ def sees_decision(user, decision) -> bool:
     """A released decision is the holder's and staff's to read; a staged one only the decider's and staff's."""
     rights = grant_access(user, decision.dossier, decision.funder)
     return rights.see_staged or (rights.holder and decision.released)
+
+
+@dataclass(frozen=True)
+class AgreementAccess:
+    #: reads the generated text, its PDF and the signed scan
+    read: bool = False
+    #: generates the text and records the signature
+    manage: bool = False
+
+
+def agreement_access(user, decision) -> AgreementAccess:
+    """A released grant's agreement is its holder's and staff's to read, managed by those who follow the grant."""
+    if decision.outcome != GRANTED or not decision.released or decision.superseded:
+        return AgreementAccess()
+    rights = grant_access(user, decision.dossier, decision.funder)
+    return AgreementAccess(read=rights.see_staged or rights.holder, manage=rights.manage)
+def call_roles(user, call) -> frozenset[str]:
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    return frozenset(grant.role for grant in user.grants if grant.call_id in (None, call.id))
+
+
+def decides_on_call(user, call, funder) -> bool:
+    """Records this funder's decisions on the call's dossiers: the board, the batch of a session, the release."""
+    roles = call_roles(user, call)
+    if funder is not None:
+        return funder.call_id == call.id and (ADMIN in roles or decider_of(user, funder))
+    if call.workflow_version is None:
+        return False
+    return bool(roles & authority_roles(workflow_of_version(call.workflow_version)))
+
+
+def seated_calls(user) -> set[int]:
+    """The calls where the person decides for a co-funder."""
+    if not user.is_authenticated:
+        return set()
+    return set(db.session.execute(select(Funder.call_id).join(FunderDecider, FunderDecider.funder_id == Funder.id)
+                                  .where(FunderDecider.user_id == user.id)).scalars())
+
+
+def sees_call_decisions(user, call, seated: set[int] | None = None) -> bool:
+    """Reads the call's decisions and envelopes: staff, and whoever decides for one of its funders."""
+    if bool(call_roles(user, call) & STAFF_ROLES) or decides_on_call(user, call, None):
+        return True
+    return call.id in (seated if seated is not None else seated_calls(user))
+
+
+def sees_every_funder(user, call) -> bool:
+    """Staff read every funder's decisions on the call; a co-funder's deciders read their own funder's."""
+    return bool(call_roles(user, call) & STAFF_ROLES)
+
+
+def manages_funders(user, call) -> bool:
+    """Seats co-funders and their deciders, changes envelopes: administrators."""
+    return ADMIN in call_roles(user, call)
 
 
 @dataclass(frozen=True)
@@ -83,10 +147,19 @@ def payment_access(user, dossier, granted) -> PaymentAccess:
     if access(user, dossier).recused or not access(user, dossier).view:
         return PaymentAccess()
     holder = grant_access(user, dossier).holder and bool(granted)
-    staff = bool(roles_on(user, dossier) & STAFF_ROLES)
-    pays = frozenset(decision.id for decision in granted if grant_access(user, dossier, decision.funder).manage)
+    roles = roles_on(user, dossier)
+    staff = bool(roles & STAFF_ROLES)
+    # grant_access().manage for each decision, in one query whatever the number of co-funders
+    seats = seated_funders(user) if ADMIN not in roles and any(d.funder_id for d in granted) else set()
+    pays = frozenset(decision.id for decision in granted
+                     if ADMIN in roles or (decision.funder_id is not None and decision.funder_id in seats))
     return PaymentAccess(schedule=holder or staff or bool(pays), bank_page=holder or staff or bool(pays),
                          enter_bank=holder, bank_in_full=holder or bool(pays), pays=pays)
+
+
+def seated_funders(user) -> set[int]:
+    """The co-funders this person decides for."""
+    return set(db.session.execute(select(FunderDecider.funder_id).where(FunderDecider.user_id == user.id)).scalars())
 
 
 def follows_payments(user) -> bool:

@@ -1,20 +1,36 @@
 """What the decisions add: co-funders and envelopes, decisions and their release, the grant's life after them."""
 from aap.core.domains import Domain
 from aap.core.signals import dossier_panels_wanted
-from aap.decisions import (  # noqa: F401  (models: the decisions' tables belong to the app's metadata)
-    bank_models,
+from aap.decisions import (
+    agreement_models,  # noqa: F401  (the decisions' tables belong to the app's metadata)
+    agreement_template_views,
+    agreement_views,
+    bank_models,  # noqa: F401
     bank_views,
-    grant_models,
-    models,
+    batch_views,
+    envelope_views,
+    funder_views,
+    grant_models,  # noqa: F401
+    hub_views,
+    letters,
+    letters_panel,
+    letters_views,
+    models,  # noqa: F401
+    panel,
     payments_due_views,
     payments_panel,
     payments_reminders,
     payments_views,
+    views,
 )
 from aap.decisions.events import EVENTS
 
-DOMAIN = Domain("decisions", events=EVENTS,
-                blueprints=(bank_views.bp, payments_views.bp, payments_due_views.bp),
-                receivers=((dossier_panels_wanted, payments_panel.payments_panel),),
+DOMAIN = Domain("decisions", blueprints=(hub_views.bp, views.bp, batch_views.bp, envelope_views.bp, funder_views.bp,
+                                         letters_views.bp, agreement_views.bp, agreement_template_views.bp,
+                                         bank_views.bp, payments_views.bp, payments_due_views.bp),
+                events=EVENTS, attachment_builders=letters.ATTACHMENT_BUILDERS,
+                receivers=((dossier_panels_wanted, panel.decisions_panel),
+                           (dossier_panels_wanted, letters_panel.documents_panel),
+                           (dossier_panels_wanted, payments_panel.payments_panel)),
                 reminder_kinds=(payments_reminders.send_payment_reminder,),
                 sweeps=(("payment_reminders", payments_reminders.plan_missing),))

@@ -39,8 +39,13 @@ class Agreement(StoredFileColumns, TimestampMixin, db.Model):
     signed_on: Mapped[date | None]
     signature_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     signature_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the call's template version it was generated from; None for the default template shipped with the application
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_templates.id", ondelete="RESTRICT"))
+    #: SHA-256 of the template's text as used: it also tells which version of the shipped default it was
+    template_sha256: Mapped[str] = mapped_column(String(64), default="")
 
     decision = relationship("Decision")
+    template = relationship("AgreementTemplate")
 
     @property
     def signed(self) -> bool:

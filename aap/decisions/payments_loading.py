@@ -5,11 +5,12 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
 from aap.decisions.access import PaymentAccess, payment_access
 from aap.decisions.bank_checks import grouped
 from aap.decisions.lifecycle import granted_decisions
-from aap.decisions.models import Decision
+from aap.decisions.models import Decision, Funder
 from aap.dossiers.models import Dossier
 from aap.extensions import db
 
@@ -33,6 +34,13 @@ def payments_of(dossier_id: int, need: str = "schedule") -> PaymentsOf:
     if not getattr(rights, need):
         abort(404)
     return PaymentsOf(dossier, granted, rights)
+
+
+def funder_names(decisions: list[Decision]) -> dict[int | None, str]:
+    """Each decision's funder by name, in one query whatever their number; None stands for the authority."""
+    ids = {decision.funder_id for decision in decisions if decision.funder_id is not None}
+    names = dict(db.session.execute(select(Funder.id, Funder.name).where(Funder.id.in_(ids))).all()) if ids else {}
+    return {None: "", **names}
 
 
 def masked_iban(iban: str) -> str:

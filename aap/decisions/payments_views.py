@@ -9,7 +9,7 @@ from aap.core.permissions import allow, signed_in
 from aap.decisions.bank_operations import current_account
 from aap.decisions.grant_models import TRIGGERS, PaymentTranche
 from aap.decisions.payments_forms import PaymentForm, ScheduleForm
-from aap.decisions.payments_loading import payments_of, shown_iban
+from aap.decisions.payments_loading import funder_names, payments_of, shown_iban
 from aap.decisions.payments_operations import PaymentRefused, record_payment
 from aap.decisions.payments_plan import paris_day, percent, tranches_of, trigger_day
 from aap.decisions.payments_queries import schedules, state_of
@@ -38,6 +38,7 @@ def _page(loaded, refused=None, status=200):
     account = current_account(loaded.dossier.organisation_id)
     return render_template("decisions/payments/schedule.html", dossier=loaded.dossier, granted=loaded.granted,
                            tranches=tranches, rights=loaded.rights, forms=forms, account=account,
+                           funders=funder_names(loaded.granted),
                            today=paris_day(utcnow()), iban=lambda value: shown_iban(value, loaded.rights.bank_in_full),
                            editable={decision.id: schedule_refusal(decision, tranches[decision.id]) is None
                                      for decision in loaded.granted}), status

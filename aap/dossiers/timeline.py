@@ -20,7 +20,9 @@ SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvell
            "committee_handover": _l("Avis du comité transmis à la décision"),
            "payment_recorded": _l("Versement enregistré"),
            "payment_schedule_changed": _l("Échéancier des versements modifié"),
-           "bank_details_changed": _l("Coordonnées bancaires modifiées après un versement")}
+           "bank_details_changed": _l("Coordonnées bancaires modifiées après un versement"),
+           "agreement_generated": _l("Convention générée"),
+           "agreement_signature": _l("Signature de la convention enregistrée")}
 
 
 @dataclass(frozen=True)

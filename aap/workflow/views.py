@@ -9,7 +9,7 @@ from aap.workflow.engine import workflow_of_version
 from aap.workflow.models import WorkflowVersion
 from aap.workflow.operations import workflows_folder
 from aap.workflow.queries import pinned_versions
-from aap.workflow.registry import GUARD_LABELS
+from aap.workflow.registry import EVENTS, GUARD_LABELS
 
 bp = Blueprint("workflows", __name__, url_prefix="/admin/workflows")
 ROLE_NAMES = {"holder": _l("porteur·se"), "instructor": _l("instructeur·rice"), "reviewer": _l("relecteur·rice"),
@@ -30,6 +30,11 @@ def requirement_label(name: str) -> str:
 @bp.app_template_filter("guard_label")
 def guard_label(name: str) -> str:
     return str(GUARD_LABELS.get(name, name))
+
+
+@bp.app_template_filter("event_label")
+def event_label(name: str) -> str:
+    return str(EVENTS.get(name, name))
 
 
 @bp.app_template_filter("duration")

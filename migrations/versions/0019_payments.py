@@ -1,7 +1,7 @@
 """payments: organisations' bank details, history kept
 
 Revision ID: 0019_payments
-Revises: 0018_decisions
+Revises: 0019_documents
 Create Date: 2026-12-01 18:45:07.108436
 
 """
@@ -13,7 +13,7 @@ import aap.core.models
 
 # revision identifiers, used by Alembic.
 revision = '0019_payments'
-down_revision = '0018_decisions'
+down_revision = '0019_documents'
 branch_labels = None
 depends_on = None
 

@@ -116,3 +116,19 @@ def test_the_demo_plans_a_committee_session_with_its_agenda(app, client, session
     client.post("/deconnexion")
     client.login(find_user(PERSONAS["instructor"][0]))
     assert "Convoquer" in client.get(f"/comite/seances/{meeting.id}").page
+
+
+def test_the_demo_admin_has_a_dossier_to_decide_and_the_past_edition_its_decisions(app, client, session, tmp_path,
+                                                                                 monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    load_demo()
+    client.login(find_user(PERSONAS["admin"][0]))
+    hub = client.get("/decisions")
+    assert hub.status_code == 200 and "Appel à projets ESS" in hub.page
+    current = db.session.execute(db.select(Dossier).where(Dossier.title == "Ressourcerie du Landy")).scalar_one()
+    board = client.get(f"/decisions/appels/{current.call_id}").page
+    assert "Ressourcerie du Landy" in board and "À décider" in board
+    page = client.get(f"/decisions/dossiers/{current.id}").page
+    assert "Préparer la décision" in page
+    past = db.session.execute(db.select(Dossier).where(Dossier.state == "granted")).scalars().all()
+    assert len(past) == 15 and all(dossier.requested_amount for dossier in past)

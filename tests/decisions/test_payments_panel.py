@@ -80,3 +80,24 @@ def test_the_dossier_page_costs_the_same_queries_with_more_tranches(client, coun
     with count_queries() as eight:
         dossier_page(client, world)
     assert eight.n == two.n
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_panel_costs_the_same_queries_with_more_co_funders(client, count_queries):
+    from aap.decisions.payments_plan import plan_tranches
+    from tests.decisions.payments_world import co_funder, decision_on
+
+    counts = []
+    for funders in (1, 4):
+        world = payments_world.world()
+        decider = factories.make_user(roles=("funder",), call=world.call, totp=True)
+        for number in range(funders):
+            funder = co_funder(world.call, name=f"Financeur {number}", deciders=[decider])
+            plan_tranches(decision_on(world.dossier, amount="2000", funder=funder), payments_world.RELEASED_AT)
+        db.session.commit()
+        client.login(decider)
+        dossier_page(client, world)
+        with count_queries() as counted:
+            assert words(dossier_page(client, world)).count("Aide de Financeur") == funders
+        counts.append(counted.n)
+    assert counts[0] == counts[1]

@@ -163,9 +163,9 @@ def test_the_holder_never_sees_a_reviewers_name(client, world):
     client.login(world.holder)
     page = client.get(f"/dossiers/{world.dossier.id}").page
     assert "Précisez le budget." not in page  # not until the decision
-    for transition in ("declare_eligible", "schedule_committee", "record_opinion", "grant"):
-        engine.apply_transition(world.dossier.id, transition, world.admin, {"amount": Decimal("10000"),
-                                                                            "comment": "ok"})
+    for transition in ("declare_eligible", "schedule_committee", "record_opinion"):
+        engine.apply_transition(world.dossier.id, transition, world.admin, {"comment": "ok"})
+    engine.fire(world.dossier.id, "decision_granted", world.admin, {"amount": Decimal("10000")})
     db.session.commit()
     page = client.get(f"/dossiers/{world.dossier.id}").page
     assert "Précisez le budget." in page

@@ -1,4 +1,6 @@
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -40,4 +42,19 @@ def world_for(session):
 
 @pytest.fixture
 def world(world_for):
+    return world_for("plaine-commune")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def buttons_world(world_for, app, tmp_path, monkeypatch):
+    """The reference workflow with every step a button, as a workflow file without `when:` is: the engine's own
+    requirements (an amount, a file) are then typed on the dossier's page."""
+    source = re.sub(r"^    when: \w+\n", "", (ROOT / "workflows" / "plaine-commune.yaml").read_text(), flags=re.M)
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    (folder / "plaine-commune.yaml").write_text(source)
+    monkeypatch.setitem(app.config, "WORKFLOWS_FOLDER", str(folder))
     return world_for("plaine-commune")

@@ -37,7 +37,8 @@ def test_a_file_sent_with_an_action_that_takes_none_is_not_kept(world, client, u
     assert all("file" not in record.payload for record in records(dossier))
 
 
-def test_the_file_of_a_refused_action_is_not_kept_and_an_accepted_one_is(world, client, uploads):
+def test_the_file_of_a_refused_action_is_not_kept_and_an_accepted_one_is(buttons_world, client, uploads):
+    world = buttons_world
     dossier = granted(world)
     client.login(world.instructor)  # signing the agreement is for administrators
     assert act(client, dossier, "sign_agreement").status_code == 403 and on_disk(uploads) == set()
@@ -49,7 +50,8 @@ def test_the_file_of_a_refused_action_is_not_kept_and_an_accepted_one_is(world, 
     assert download.data == PDF and download.headers["Content-Disposition"] == "attachment; filename=convention.pdf"
 
 
-def test_a_bomb_sent_with_an_action_is_refused_next_to_the_field(world, client, uploads):
+def test_a_bomb_sent_with_an_action_is_refused_next_to_the_field(buttons_world, client, uploads):
+    world = buttons_world
     dossier = granted(world)
     client.login(world.admin)
     response = act(client, dossier, "sign_agreement", many_entries(), "convention.docx")

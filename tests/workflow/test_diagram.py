@@ -238,7 +238,7 @@ def test_the_svg_is_accessible_and_csp_safe():
     assert root.find(f"{SVG}title").get("id") == root.get("aria-labelledby")
     description = root.find(f"{SVG}desc")
     assert description.get("id") == root.get("aria-describedby")
-    assert "16 états et 18 transitions" in description.text and "tableau" in description.text
+    assert "17 états et 19 transitions" in description.text and "tableau" in description.text
     arrow = root.find(f"{SVG}defs/{SVG}marker").get("id")
     assert all(p.get("marker-end") == f"url(#{arrow})" for p in drawn_paths(root))
 

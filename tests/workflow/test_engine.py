@@ -77,7 +77,8 @@ def test_unknown_transition_wrong_role_and_wrong_state_are_refused(world):
     assert len(records(dossier)) == 1
 
 
-def test_required_comment_and_amount(world):
+def test_required_comment_and_amount(buttons_world):
+    world = buttons_world
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
     engine.apply_transition(dossier.id, "submit", world.holder)
     db.session.commit()
@@ -95,7 +96,8 @@ def test_required_comment_and_amount(world):
     assert record.payload == {"amount": "12000.50"} and dossier.state == "granted"
 
 
-def test_required_file_is_stored_with_its_checksum(world, app):
+def test_required_file_is_stored_with_its_checksum(buttons_world, app):
+    world = buttons_world
     dossier = factories.make_dossier(world.call, world.organisation, world.holder)
     for name, data in (("submit", None), ("declare_eligible", None), ("schedule_committee", None)):
         engine.apply_transition(dossier.id, name, world.holder if name == "submit" else world.instructor, data)

@@ -89,5 +89,5 @@ def test_the_holder_reads_the_reviewers_comments_only_in_the_decided_states():
     shown = {path.stem: sorted(name for name, state in schema.load_file(path).states.items()
                                if state.holder_sees_reviews) for path in SHIPPED}
     assert shown == {"plaine-commune": ["advance_paid", "agreement_signed", "closed", "granted", "refused",
-                                        "report_submitted"],
+                                        "report_accepted", "report_submitted"],
                      "deux-temps": ["granted", "refused"], "instruction-conjointe": ["decided"]}

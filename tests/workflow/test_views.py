@@ -77,8 +77,10 @@ def test_another_organisation_gets_404_and_a_wrong_role_403(world, client):
     assert act(client, dossier, "teleport").status_code == 404
 
 
-def test_files_are_checked_by_content_and_stored_safely(world, client, app, tmp_path):
-    previous, app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"], str(tmp_path)
+def test_files_are_checked_by_content_and_stored_safely(buttons_world, client, app, tmp_path):
+    world = buttons_world
+    uploads = tmp_path / "uploads"
+    previous, app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"], str(uploads)
     try:
         dossier = granted_dossier(world)
         client.login(world.admin)
@@ -89,7 +91,7 @@ def test_files_are_checked_by_content_and_stored_safely(world, client, app, tmp_
         for content, name, message in cases:
             response = act(client, dossier, "sign_agreement", file=(BytesIO(content), name))
             assert response.status_code == 400 and message in response.page, name
-        assert [p for p in tmp_path.rglob("*") if p.is_file()] == []  # nothing kept from a refused upload
+        assert [p for p in uploads.rglob("*") if p.is_file()] == []  # nothing kept from a refused upload
         response = act(client, dossier, "sign_agreement", file=(BytesIO(PDF), "../../etc/passwd"))
         assert response.status_code == 302
         db.session.refresh(dossier)
