@@ -16,6 +16,7 @@ from aap.core.storage import storage
 from aap.decisions.funder_operations import seat_decider
 from aap.decisions.grant_models import Agreement
 from aap.decisions.models import Decision, Funder
+from aap.decisions.payments_plan import plan_tranches
 from aap.dossiers.attachments import attach
 from aap.dossiers.operations import post_message
 from aap.dossiers.receipts import Receipt
@@ -28,6 +29,7 @@ from aap.workflow import audit, engine
 from tests import factories
 from tests.committee.agenda_world import make_session
 from tests.decisions import reports_world
+from tests.decisions.payments_world import decision_on, granted_dossier
 
 # the holder goes last: their POSTs change the dossier that the others have just tried
 ROLES = ["anonymous", "other_holder", "instructor", "reviewer", "committee", "funder", "admin", "holder"]
@@ -109,12 +111,18 @@ def call_readers(outcome) -> dict:
     return {**signed_in(403), "reviewer": outcome, "committee": outcome}
 
 
+def payments_side(outcome) -> dict:
+    """A granted dossier's payments: its holder and the instruction team; the others are not told of them."""
+    return {**signed_in(404), "holder": outcome, "instructor": outcome, "admin": outcome}
+
+
 #: endpoint (or endpoint#variant): (method, path template, outcome per role); paths take the world's ids
 AGENDA = "/comite/seances/{committee_session}/ordre-du-jour"
 PACK = "/comite/seances/{committee_session}/dossier-de-preparation"
 LIVE_ROOT = "/comite/seances/{committee_session}"
 LIVE = LIVE_ROOT + "/direct"
 MINUTES = "/comite/seances/{committee_session}/proces-verbal"
+GRANTED = "/decisions/dossiers/{granted}"
 
 
 def session_people(outcome) -> dict:
@@ -366,6 +374,17 @@ MATRIX = {
     "agreement_templates.editor": ("GET", "/admin/appels/{call}/convention", admin_only(200)),
     "agreement_templates.editor#post": ("POST", "/admin/appels/{call}/convention", admin_only(400)),
     "agreement_templates.version": ("GET", "/admin/appels/{call}/convention/versions/999999", admin_only(404)),
+    # a granted dossier's payments: its holder and the staff; those who pay (administrators) act, others read
+    "bank.details": ("GET", GRANTED + "/coordonnees-bancaires", payments_side(200)),
+    "bank.details#post": ("POST", GRANTED + "/coordonnees-bancaires",
+                          {**payments_side(403), "holder": 400}),
+    "payments.schedule": ("GET", GRANTED + "/versements", payments_side(200)),
+    "payments.pay": ("POST", GRANTED + "/versements/tranches/{tranche}", {**payments_side(403), "admin": 400}),
+    "payments.edit_schedule": ("GET", GRANTED + "/versements/{granted_decision}/echeancier",
+                               {**payments_side(403), "admin": 200}),
+    "payments_due.due": ("GET", "/decisions/versements", staff_only(200)),
+    "payments_due.due_csv": ("GET", "/decisions/versements.csv", admin_only(200)),
+    "payments_due.due_xlsx": ("GET", "/decisions/versements.xlsx", admin_only(200)),
 }
 REPORT = "/dossiers/{granted}/compte-rendu"
 
@@ -449,6 +468,9 @@ def world(session):
     db.session.add_all([funder, decision])
     db.session.flush()
     seat = seat_decider(funder, factories.make_user(email="region.matrix@example.org", totp=True).email)
+    granted = granted_dossier(call, organisation, users["holder"])
+    granted_decision = decision_on(granted)
+    tranche = plan_tranches(granted_decision, utcnow())[0]
     db.session.commit()
     report_ids = reports_world.matrix_ids(call, organisation, users["holder"])
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
@@ -461,7 +483,8 @@ def world(session):
                    "pool_member": pool_member.id, "conflict": conflict.id,
                    "grant": grant.id,
                    "committee_session": committee_session.id, "agenda_item": agenda_item.id, "funder": funder.id,
-                   "seat": seat.id, "decision": decision.id, **report_ids}
+                   "seat": seat.id, "decision": decision.id, **report_ids,
+                   "granted": granted.id, "granted_decision": granted_decision.id, "tranche": tranche.id}
 
 
 def outcome(response) -> str | int:

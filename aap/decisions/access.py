@@ -149,3 +149,47 @@ def manages_grant(user, decision) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return user.has_role(ADMIN) or (decision.funder is not None and decider_of(user, decision.funder))
+class PaymentAccess:
+    #: reads the payment schedule of the dossier's released granted decisions
+    schedule: bool = False
+    #: opens the page of the organisation's bank details from this dossier
+    bank_page: bool = False
+    #: types the organisation's bank details: its members, once a released decision grants it something
+    enter_bank: bool = False
+    #: reads the IBAN in full: the holder and those who pay; other staff read only its last four characters
+    bank_in_full: bool = False
+    #: the decisions whose schedule this person edits and whose tranches they mark paid
+    pays: frozenset[int] = frozenset()
+
+
+def payment_access(user, dossier, granted) -> PaymentAccess:
+    """What this person may do about the payments of `granted`, the dossier's released granted decisions."""
+    granted = [decision for decision in granted if decision.released and decision.dossier_id == dossier.id]
+    if user is None or not user.is_authenticated or dossier.reference is None:  # a draft is its organisation's
+        return PaymentAccess()
+    if access(user, dossier).recused or not access(user, dossier).view:
+        return PaymentAccess()
+    holder = grant_access(user, dossier).holder and bool(granted)
+    roles = roles_on(user, dossier)
+    staff = bool(roles & STAFF_ROLES)
+    # grant_access().manage for each decision, in one query whatever the number of co-funders
+    seats = seated_funders(user) if ADMIN not in roles and any(d.funder_id for d in granted) else set()
+    pays = frozenset(decision.id for decision in granted
+                     if ADMIN in roles or (decision.funder_id is not None and decision.funder_id in seats))
+    return PaymentAccess(schedule=holder or staff or bool(pays), bank_page=holder or staff or bool(pays),
+                         enter_bank=holder, bank_in_full=holder or bool(pays), pays=pays)
+
+
+def seated_funders(user) -> set[int]:
+    """The co-funders this person decides for."""
+    return set(db.session.execute(select(FunderDecider.funder_id).where(FunderDecider.user_id == user.id)).scalars())
+
+
+def follows_payments(user) -> bool:
+    """The list of payments due, across calls: the authority's instruction team."""
+    return user.is_authenticated and bool(user.roles() & STAFF_ROLES)
+
+
+def exports_payments(user) -> bool:
+    """The export for the finance software carries whole IBANs: only those who pay the authority's grants."""
+    return user.is_authenticated and user.has_role(ADMIN)

@@ -18,9 +18,10 @@ from aap.decisions import lifecycle
 from aap.decisions.agreement_templates import in_use
 from aap.decisions.agreement_values import values_for
 from aap.decisions.events import AGREEMENT_SIGNED
-from aap.decisions.grant_models import Agreement
+from aap.decisions.grant_models import AT_SIGNATURE, Agreement
 from aap.decisions.letters_words import paris_day
 from aap.decisions.models import GRANTED, Decision
+from aap.decisions.payments_plan import start_clock
 from aap.decisions.templating import TemplateRefused, render
 from aap.dossiers.notifications import recipients
 from aap.extensions import db
@@ -120,6 +121,7 @@ def record_signature(decision: Decision, signed_on: date | None, stored: StoredF
     check_signature(decision, agreement, signed_on, stored, paris_today(now))
     agreement.signed_on, agreement.stored_file = signed_on, stored
     agreement.signature_recorded_by_id, agreement.signature_recorded_at = user.id, now
+    start_clock(decision, AT_SIGNATURE, signed_on, now)
     with force_locale("fr"):  # the dossier's history is the authority's record, in French
         comment = _("Convention signée le %(day)s : le scan signé est sur la page de la convention.",
                     day=short_date(signed_on))

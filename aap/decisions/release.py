@@ -4,8 +4,9 @@ from datetime import datetime
 
 from aap.core.urls import external_url
 from aap.decisions.letters import letter_attachment
-from aap.decisions.models import INSTRUMENTS, OUTCOMES, Decision
+from aap.decisions.models import GRANTED, INSTRUMENTS, OUTCOMES, Decision
 from aap.decisions.operations import DecisionRefused, ReleaseUndone, release_one, stage, staged_decisions
+from aap.decisions.payments_plan import plan_tranches
 from aap.dossiers.notifications import MUTED, recipients
 from aap.extensions import db
 from aap.notifications.operations import notify
@@ -47,6 +48,9 @@ def decide_at_once(dossier, funder, form: dict, user, now: datetime) -> Decision
 
 
 def _after_release(decision: Decision, now: datetime) -> None:
+    """A grant gets its payment schedule, then the holders their mail (its letter says the schedule)."""
+    if decision.outcome == GRANTED:
+        plan_tranches(decision, now)
     if not db.session.info.get(MUTED):
         tell_holders(decision)
 

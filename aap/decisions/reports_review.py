@@ -1,10 +1,9 @@
 """Staff review the submitted final report: accepted (what was not spent recorded, the balance's clock started, the
 dossier closed once complete) or returned to the holder with what to change. Never commits."""
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from aap.core.formatting import PARIS, date_time
 from aap.decisions import lifecycle
@@ -14,12 +13,10 @@ from aap.decisions.grant_models import (
     ACCEPTED,
     AFTER_REPORT,
     DRAFT,
-    PAYMENT_DAYS,
     RETURNED,
     FinalReport,
-    PaymentTranche,
 )
-from aap.decisions.models import Decision
+from aap.decisions.payments_plan import start_clock
 from aap.decisions.reports_notices import tell
 from aap.decisions.reports_operations import ReportRefused, authority_decision, locked_report
 from aap.extensions import db
@@ -35,17 +32,6 @@ class UnspentRefused(ReportRefused):
     def __init__(self, message: str, decision_id: int):
         super().__init__(message)
         self.decision_id = decision_id
-
-
-def start_balance_clock(decision: Decision, day: date) -> None:
-    """The tranches paid after the report fall due PAYMENT_DAYS after its acceptance.
-
-    Written here until the payments' `aap.decisions.payments_plan.start_clock(decision, trigger, day)` replaces it.
-    """
-    for tranche in db.session.execute(select(PaymentTranche).where(
-            PaymentTranche.decision_id == decision.id, PaymentTranche.trigger == AFTER_REPORT,
-            PaymentTranche.paid_on.is_(None), PaymentTranche.cancelled.is_(False))).scalars():
-        tranche.due_on = day + timedelta(days=PAYMENT_DAYS)
 
 
 def _check_submitted(report: FinalReport) -> None:
@@ -96,7 +82,7 @@ def accept(dossier, user, now: datetime, unspent: dict[int, Decimal | None], com
                    for decision in decisions]
     report.state, report.reviewed_at, report.reviewed_by_id = ACCEPTED, now, user.id
     for decision in decisions:
-        start_balance_clock(decision, now.astimezone(PARIS).date())
+        start_clock(decision, AFTER_REPORT, now.astimezone(PARIS).date(), now)
     db.session.flush()
     summary = " ".join(part for part in (comment, settlement_text(settlements)) if part)
     record = _follow(dossier, REPORT_ACCEPTED, ACCEPTED_MARK, user, now, summary)

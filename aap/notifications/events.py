@@ -34,6 +34,7 @@ EVENTS = {event.name: event for event in (
     Event("committee_reminder", _l("Rappel : séance du comité de projets dans 7 jours"), False, ("partner",)),
     Event("review_declined", _l("Relecture déclinée par un·e relecteur·rice"), False, ("staff",)),
     Event("announcement", _l("Messages du service des appels à projets"), False, ("holder", "staff", "partner")),
+    Event("payment_due", _l("Rappel : versement d'une subvention à échéance"), False, ("staff", "partner")),
 )}
 
 #: any other template a workflow names is a dossier's progress

@@ -81,6 +81,20 @@ SAMPLES = {
                        "fingerprint": "9f86d081884c7d659a2feaa0c55ad015",
                        "pdf_link": "http://localhost/comite/seances/4/proces-verbal/2.pdf",
                        "link": "http://localhost/comite/seances/4/proces-verbal/2"},
+    "payment_recorded": {"dossier_title": "Épicerie <solidaire>", "dossier_number": 42,
+                         "organisation": "Association « Le Lien »", "tranche": "Acompte", "amount": Decimal("14000.50"),
+                         "paid_on": date(2021, 11, 30), "reference": "M-2021-<118>", "funder": "",
+                         "link": "http://localhost/dossiers/42",
+                         "unsubscribe_url": "http://localhost/notifications/desabonnement/jeton"},
+    "payment_due": {"late": True, "tranche": "Solde <final>", "amount": Decimal("6000"), "due_on": date(2021, 12, 31),
+                    "dossier_title": "Épicerie <solidaire>", "reference": "AAP-2021-0042",
+                    "organisation": "Association « Le Lien »", "funder": "Département <93>",
+                    "call": "Appel à projets ESS 2021", "link": "http://localhost/decisions/dossiers/42/versements",
+                    "unsubscribe_url": "http://localhost/notifications/desabonnement/jeton"},
+    "bank_details_changed": {"organisation": "Association « Le Lien »", "changed_by": "Bruno <Trésorier>",
+                             "changed_at": SUBMITTED, "iban_end": "2606", "previous_iban_end": "0189",
+                             "holder_name": "Association <Le Lien>", "bic": "PSSTFRPPPAR",
+                             "link": "http://localhost/decisions/dossiers/42/coordonnees-bancaires"},
 }
 
 
