@@ -84,6 +84,8 @@ def agreement_access(user, decision) -> AgreementAccess:
         return AgreementAccess()
     rights = grant_access(user, decision.dossier, decision.funder)
     return AgreementAccess(read=rights.see_staged or rights.holder, manage=rights.manage)
+
+
 def call_roles(user, call) -> frozenset[str]:
     if user is None or not user.is_authenticated:
         return frozenset()
@@ -149,6 +151,9 @@ def manages_grant(user, decision) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return user.has_role(ADMIN) or (decision.funder is not None and decider_of(user, decision.funder))
+
+
+@dataclass(frozen=True)
 class PaymentAccess:
     #: reads the payment schedule of the dossier's released granted decisions
     schedule: bool = False

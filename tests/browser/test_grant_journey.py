@@ -43,7 +43,7 @@ def decide_and_release(admin, world):
     admin.get_by_label("Accordé").check()
     admin.get_by_label("Montant, en euros").fill("30 000")
     admin.get_by_label("Référence de la délibération").fill("DEL-2026-301")
-    admin.get_by_label("Date de la délibération").fill("12/06/2026")
+    admin.get_by_label("Date de la délibération").fill("2026-06-12")
     admin.get_by_role("button", name="Préparer la décision").click()
     admin.audit()
     assert "Le porteur n'en saura rien avant sa publication" in admin.get_by_role("main").inner_text()
