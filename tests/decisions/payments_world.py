@@ -90,8 +90,12 @@ def sign(decision, day=date(2026, 3, 20)) -> Agreement:
 
 
 def accept_report(dossier, at=datetime(2027, 1, 15, 10, 0, tzinfo=timezone.utc)) -> FinalReport:
-    report = FinalReport(dossier_id=dossier.id, state=ACCEPTED, content={}, submitted_at=at, reviewed_at=at)
-    db.session.add(report)
+    """The dossier's report (the draft the workflow opened when it began to await it, if any), accepted."""
+    report = db.session.execute(db.select(FinalReport).where(FinalReport.dossier_id == dossier.id)).scalar()
+    if report is None:
+        report = FinalReport(dossier_id=dossier.id, content={})
+        db.session.add(report)
+    report.state, report.submitted_at, report.reviewed_at = ACCEPTED, at, at
     db.session.commit()
     return report
 

@@ -1,10 +1,8 @@
 """Decisions recorded at the same instant, in real threads on real connections, never exceed their envelope."""
-import threading
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
 
 from aap.auth.models import User
 from aap.core.models import utcnow
@@ -12,40 +10,14 @@ from aap.decisions import operations
 from aap.decisions.models import Decision, Funder
 from aap.dossiers.models import Dossier
 from aap.extensions import db
+from tests import threads
 from tests.decisions.world import admin, cofunder, deciding_call, granted_form, waiting_dossier
 
 DECIDERS = 50
 
 
 def at_once(app, attempts) -> list[str]:
-    """Run each attempt in its own thread and connection, released together; "applied" or the refusal's words."""
-    barrier, results, lock = threading.Barrier(len(attempts), timeout=120), [], threading.Lock()
-
-    def run(attempt):
-        with app.app_context():
-            barrier.wait()
-            try:
-                attempt()
-                db.session.commit()
-                outcome = "applied"
-            except operations.DecisionRefused as refused:
-                db.session.rollback()
-                outcome = refused.message
-            except OperationalError as error:  # SQLite's single writer: the loser is refused, never let through
-                db.session.rollback()
-                outcome = f"locked: {error.orig}"
-            finally:
-                db.session.remove()
-            with lock:
-                results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(180)
-    assert len(results) == len(attempts), "a thread did not finish"
-    return results
+    return threads.at_once(app, attempts, (operations.DecisionRefused,))
 
 
 def granted_total(call_id, funder_id=None) -> Decimal:

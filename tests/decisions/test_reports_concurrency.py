@@ -1,10 +1,8 @@
 """Two tabs, or two staff members, acting on one final report at the same instant, in real threads on real
 connections: one of them acts, the other is refused, and nothing is done twice."""
-import threading
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
 
 from aap.auth.models import User
 from aap.core.models import utcnow
@@ -15,39 +13,13 @@ from aap.decisions.reports_review import accept
 from aap.dossiers.models import Dossier
 from aap.extensions import db
 from aap.workflow.models import AuditRecord
+from tests import threads
 from tests.decisions.reports_world import granted_dossier
 from tests.decisions.test_reports_review import CONTENT
 
 
 def at_once(app, attempts) -> list[str]:
-    """Each attempt in its own thread and connection, released together: "applied", or the refusal's words."""
-    barrier, results, lock = threading.Barrier(len(attempts), timeout=60), [], threading.Lock()
-
-    def run(attempt):
-        with app.app_context():
-            barrier.wait()
-            try:
-                attempt()
-                db.session.commit()
-                outcome = "applied"
-            except ReportRefused as refused:
-                db.session.rollback()
-                outcome = refused.message
-            except OperationalError as error:  # SQLite's single writer: the loser is refused, never let through
-                db.session.rollback()
-                outcome = f"locked: {error.orig}"
-            finally:
-                db.session.remove()
-            with lock:
-                results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(90)
-    assert len(results) == len(attempts), "a thread did not finish"
-    return results
+    return threads.at_once(app, attempts, (ReportRefused,))
 
 
 def _on_sqlite(app) -> bool:
