@@ -386,7 +386,7 @@ MATRIX = {
     "payments_due.due_csv": ("GET", "/decisions/versements.csv", admin_only(200)),
     "payments_due.due_xlsx": ("GET", "/decisions/versements.xlsx", admin_only(200)),
 }
-REPORT = "/dossiers/{granted}/compte-rendu"
+REPORT = "/dossiers/{report_dossier}/compte-rendu"
 
 
 def report_readers(outcome) -> dict:
@@ -406,8 +406,8 @@ MATRIX.update({
     "final_report_review.accept": ("POST", REPORT + "/examen/accepter", {**report_readers(409), "holder": 403}),
     "final_report_review.send_back": ("POST", REPORT + "/examen/renvoyer", {**report_readers(409), "holder": 403}),
     # the report is not accepted: the administrator is told why on the dossier's page
-    "grant_closing.close": ("POST", "/dossiers/{granted}/cloture",
-                            {**report_readers(403), "admin": to("/dossiers/{granted}#report-title")}),
+    "grant_closing.close": ("POST", "/dossiers/{report_dossier}/cloture",
+                            {**report_readers(403), "admin": to("/dossiers/{report_dossier}#report-title")}),
     "grant_closing.recoveries": ("GET", "/subventions/titres-de-recettes", staff_only(200)),
     "grant_closing.issued": ("POST", "/subventions/titres-de-recettes/999999/emis", staff_only(404)),
     "report_indicators.edit": ("GET", "/admin/appels/{call}/indicateurs-compte-rendu", admin_only(200)),

@@ -87,4 +87,4 @@ def matrix_ids(call, organisation, holder) -> dict:
     stored = storage().save(BytesIO(b"%PDF-1.4\n%%EOF\n"), "facture.pdf")
     attachment = join_file(report, stored, holder)
     db.session.commit()
-    return {"granted": world.dossier.id, "report_file": attachment.id}
+    return {"report_dossier": world.dossier.id, "report_file": attachment.id}
