@@ -28,7 +28,7 @@ def make_dossier(call, holder, state: str = "granted", **fields) -> Dossier:
     number = next(_numbers)
     organisation = factories.make_organisation(members=[holder], name=fields.pop("organisation", f"Structure {number}"),
                                                address=fields.pop("address", "12 rue du Canal"))
-    dossier = Dossier(call_id=call.id, organisation_id=organisation.id, reference=f"AAP-D{number:05d}",
+    dossier = Dossier(call_id=call.id, organisation_id=organisation.id, reference=f"AAP-DOC{number:05d}",
                       title=fields.pop("title", f"Projet {number}"), summary="Un jardin partagé.", state=state,
                       requested_amount=Decimal("40000"), workflow_version_id=call.workflow_version_id,
                       answers=fields.pop("answers", {"start_date": "2026-01-01", "end_date": "2026-12-31"}),
