@@ -33,6 +33,11 @@ from aap.decisions import (
     views,
 )
 from aap.decisions.events import EVENTS
+from aap.decisions.models import funder_label
+
+
+def _setup(app) -> None:
+    app.add_template_global(funder_label)
 
 DOMAIN = Domain(
     "decisions", events=EVENTS, guards=(guards.every_cofunder_decided,),
@@ -50,4 +55,5 @@ DOMAIN = Domain(
                (overdue_reports_wanted, reports_panels.answer_overdue)),
     reminder_kinds=(reports_reminders.send_report_reminder, payments_reminders.send_payment_reminder),
     sweeps=(("payment_reminders", payments_reminders.plan_missing),),
+    setup=_setup,
 )

@@ -18,6 +18,15 @@ INSTRUMENTS = {GRANT: _l("Subvention (aide en numéraire)"), IN_KIND: _l("Aide e
                EQUITY: _l("Prise de participation au capital"), REPAYABLE: _l("Avance remboursable")}
 
 
+def funder_label(call, funder=None, start: bool = False) -> str:
+    """Who decides: the co-funder, else the authority running the call (its first funder), named in words."""
+    if funder is not None:
+        return funder.name
+    if call.funders:
+        return call.funders[0]
+    return str(_l("Autorité de l'appel") if start else _l("l'autorité de l'appel"))
+
+
 class Funder(TimestampMixin, db.Model):
     """A co-funder of a call (Département, Région, a bank…), with its own envelope and the people who decide for it.
 

@@ -24,7 +24,7 @@ from aap.decisions.access import (
 from aap.decisions.deciding import ceiling, current_decision, deciding_refusal, deciding_states
 from aap.decisions.exports import HEADER, decision_lines, decisions_of_call
 from aap.decisions.forms import DecisionForm, ReleaseForm
-from aap.decisions.models import INSTRUMENTS, OUTCOMES, Decision, Funder
+from aap.decisions.models import INSTRUMENTS, OUTCOMES, Decision, Funder, funder_label
 from aap.decisions.prefill import prefilled
 from aap.decisions.queries import RELEASED, SORTS, STAGED, TO_DECIDE, board_rows, closed_sessions, sort_rows
 from aap.decisions.release import release
@@ -66,7 +66,7 @@ def _exported(call: Call):
     seated = {funder.id for funder in call_funders(call) if decider_of(current_user, funder)}
     visible = None if sees_every_funder(current_user, call) else seated | (
         {None} if decides_on_call(current_user, call, None) else set())
-    authority = call.funders[0] if call.funders else _("Autorité de l'appel")
+    authority = funder_label(call, start=True)
     return decision_lines(call, decisions_of_call(call, visible), authority)
 
 
