@@ -4,6 +4,7 @@ from flask import Flask
 from aap import cli
 from aap.admin.domain import DOMAIN as ADMIN
 from aap.auth.domain import DOMAIN as AUTH
+from aap.bilan.domain import DOMAIN as BILAN
 from aap.bulk.domain import DOMAIN as BULK
 from aap.calls.domain import DOMAIN as CALLS
 from aap.committee.domain import DOMAIN as COMMITTEE
@@ -23,7 +24,7 @@ from aap.workflow.domain import DOMAIN as WORKFLOW
 from aap.workflow.subject import register_subject
 
 DOMAINS = (CORE, MAIL, AUTH, NOTIFICATIONS, ORGANISATIONS, WORKFLOW, CALLS, DOSSIERS, INSTRUCTION, REVIEW, COMMITTEE,
-           DECISIONS, BULK, ADMIN)
+           DECISIONS, BULK, ADMIN, BILAN)
 
 
 def register_parts(domains=DOMAINS) -> None:

@@ -3,7 +3,7 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from aap.core.formatting import money
@@ -50,6 +50,14 @@ class DossierForm(Form):
     requested_amount = FiniteDecimalField(_l("Montant demandé (€)"), places=2, validators=[
         Optional(), NumberRange(min=Decimal("0.01"), max=Decimal("999999999"),
                                 message=_l("Saisissez un montant positif."))], render_kw={"inputmode": "decimal"})
+
+    public_summary = TextAreaField(
+        _l("Résumé public du projet"), validators=[Optional(), Length(max=600)], render_kw={"rows": 3},
+        description=_l("Deux ou trois phrases, 600 caractères au plus, pour le bilan public de l'appel si le projet "
+                       "est soutenu."))
+    publication_consent = BooleanField(
+        _l("J'accepte que le nom de la structure, le titre du projet et ce résumé soient publiés dans le bilan "
+           "de l'appel si le projet est soutenu."))
 
     def __init__(self, *args, call=None, **kwargs):
         super().__init__(*args, **kwargs)

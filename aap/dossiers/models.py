@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import TimestampMixin, UTCDateTime
@@ -40,6 +41,16 @@ class Dossier(TimestampMixin, db.Model):
     #: number of audit records and hash of the last one: a removed tail is detected too
     audit_count: Mapped[int] = mapped_column(default=0)
     audit_head: Mapped[str] = mapped_column(String(64), default="")
+    #: the first submission: the figures of the bilan count a dossier as received from then on
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: the instruction's answer on eligibility (recevabilité); None until it is given
+    eligible: Mapped[bool | None]
+    #: the project's total charges and the jobs it plans, as last submitted (the bilan sums them in SQL)
+    project_budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    jobs_planned: Mapped[Decimal | None] = mapped_column(Numeric(9, 2))
+    #: a few lines the holder agrees to see published in the bilan, among the supported structures
+    public_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    publication_consent: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     #: optimistic lock: a stale form or a concurrent transition is refused, never applied twice
     lock_version: Mapped[int] = mapped_column(default=1)
 

@@ -14,7 +14,7 @@ from aap.questionnaire.forms import field_name, to_answer
 from aap.workflow import audit
 from aap.workflow.engine import workflow_of_version
 
-DRAFT_FIELDS = ("title", "summary", "requested_amount", "strand_id")
+DRAFT_FIELDS = ("title", "summary", "requested_amount", "strand_id", "public_summary", "publication_consent")
 #: the audit record of an administrator opening a draft for support
 SUPPORT_ACCESS = "support_access"
 

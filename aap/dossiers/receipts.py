@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from aap.core.fingerprints import json_sha256
 from aap.core.models import UTCDateTime
 from aap.extensions import db
+from aap.questionnaire.budget import amount, totals
 from aap.workflow import audit
 from aap.workflow.registry import effect
 
@@ -81,12 +82,24 @@ def submitted_content(dossier) -> dict:
     }
 
 
+def record_submitted_figures(dossier, now) -> None:
+    """What the bilan sums: the first submission's date, the budget's charges and the jobs as last submitted."""
+    answers = dossier.answers or {}
+    budget = answers.get("budget") if isinstance(answers.get("budget"), dict) else {}
+    charges, _produits = totals(budget)
+    dossier.submitted_at = dossier.submitted_at or now
+    dossier.project_budget = charges or None
+    jobs = amount(answers.get("jobs_created"))
+    dossier.jobs_planned = jobs if answers.get("jobs_created") not in (None, "") else None
+
+
 # a write, yet not in operations.py: an effect of the workflow, run inside the transition that issues it
 @effect("issue_receipt", check=lambda params: ["cet effet ne prend pas de paramètre"] if params else [])
 def issue_receipt(context) -> None:
     dossier = context.dossier
     if not dossier.reference:
         dossier.reference = next_reference(dossier.call.year)
+    record_submitted_figures(dossier, context.now)
     content = {**submitted_content(dossier), "submitted_at": context.now.isoformat(timespec="seconds")}
     context.receipt = Receipt(dossier_id=dossier.id, reference=dossier.reference, sequence=context.record.sequence,
                               issued_at=context.now, checksum=json_sha256(content), content=content)

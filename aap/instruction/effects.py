@@ -28,6 +28,7 @@ def record_eligibility(context, decision: str) -> None:
                   "by": ticks[item].ticked_by_label if item in ticks else None,
                   "at": ticks[item].ticked_at.isoformat() if item in ticks else None} for item in items_of(dossier)]
     values = {"eligibility": {"decision": decision, "checklist": checklist}}
+    dossier.eligible = decision == "eligible"
     if decision == "ineligible":
         values["reasons"] = [entry["item"] for entry in checklist if not entry["ticked"]]
     audit.attach(dossier, context.record, **values)
