@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 from limits import parse_many
+from stdnum.fr import siret
 
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -41,6 +42,9 @@ def database_url(raw: str) -> str:
             return "postgresql+psycopg://" + raw[len(prefix):]
     return raw
 
+
+#: a SIRET with a valid checksum for development and tests; production names its own (AUTHORITY_SIRET)
+DEVELOPMENT_SIRET = "20005478100006"
 
 #: the audit key of the test suite and of the worker processes it starts, so that their chains agree
 TEST_AUDIT_KEY = "test-audit-key-shared-by-the-suite-and-its-workers"
@@ -79,6 +83,9 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         MAIL_FROM=os.environ.get("MAIL_FROM", "Appels à projets <ne-pas-repondre@localhost>"),
         #: where people write to the service, for instance to report an accessibility barrier
         CONTACT_EMAIL=os.environ.get("CONTACT_EMAIL") or (None if production else "contact@localhost"),
+        #: the authority that awards the grants, as the open data names it (SCDL « subventions »: nom/idAttribuant)
+        AUTHORITY_NAME=os.environ.get("AUTHORITY_NAME") or (None if production else "Plaine Commune"),
+        AUTHORITY_SIRET=os.environ.get("AUTHORITY_SIRET") or (None if production else DEVELOPMENT_SIRET),
         PUBLIC_URL=os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         EMBEDDED_REDIS_PATH=str(instance / "redis.db"),
         UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER") or None,
@@ -136,6 +143,11 @@ def check_production(config) -> None:
     if not config.get("CONTACT_EMAIL"):
         problems.append("CONTACT_EMAIL doit être l'adresse où le public écrit au service "
                         "(déclaration d'accessibilité).")
+    if not config.get("AUTHORITY_NAME"):
+        problems.append("AUTHORITY_NAME doit être le nom officiel de la collectivité qui attribue les subventions.")
+    if not siret.is_valid(config.get("AUTHORITY_SIRET") or ""):
+        problems.append("AUTHORITY_SIRET doit être le SIRET de la collectivité (14 chiffres, clé de contrôle "
+                        "valide) : les données ouvertes des subventions le publient.")
     if not config.get("PUBLIC_URL", "").startswith("https://"):
         problems.append("PUBLIC_URL doit être l'adresse publique en https:// du service.")
     if problems:

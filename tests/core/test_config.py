@@ -6,7 +6,8 @@ from aap.config import ConfigurationError, database_url
 PRODUCTION = {"AAP_ENV": "production", "SECRET_KEY": "x" * 40, "AUDIT_KEY": "a" * 40,
               "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://aap@db/aap", "REDIS_URL": "redis://redis:6379/0",
               "SMTP_URL": "smtp+starttls://aap:secret@mail:587", "PUBLIC_URL": "https://aap.example.org",
-              "CONTACT_EMAIL": "accessibilite@aap.example.org"}
+              "CONTACT_EMAIL": "accessibilite@aap.example.org",
+              "AUTHORITY_NAME": "Plaine Commune", "AUTHORITY_SIRET": "20005478100006"}
 
 
 @pytest.mark.parametrize("key, value, message", [
@@ -19,6 +20,9 @@ PRODUCTION = {"AAP_ENV": "production", "SECRET_KEY": "x" * 40, "AUDIT_KEY": "a" 
     ("SMTP_URL", None, "SMTP_URL doit désigner un serveur SMTP"),
     ("PUBLIC_URL", "http://aap.example.org", "PUBLIC_URL doit être l'adresse publique en https://"),
     ("CONTACT_EMAIL", None, "CONTACT_EMAIL doit être l'adresse où le public écrit au service"),
+    ("AUTHORITY_NAME", None, "AUTHORITY_NAME doit être le nom officiel"),
+    ("AUTHORITY_SIRET", None, "AUTHORITY_SIRET doit être le SIRET de la collectivité"),
+    ("AUTHORITY_SIRET", "20005478100007", "AUTHORITY_SIRET doit être le SIRET de la collectivité"),
 ])
 def test_production_refuses_development_defaults_and_says_why(key, value, message):
     with pytest.raises(ConfigurationError, match=message):

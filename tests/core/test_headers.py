@@ -95,7 +95,8 @@ def test_production_adds_hsts_and_secure_cookies(tmp_path):
                       "SMTP_URL": "smtp://127.0.0.1:1",
                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://aap@127.0.0.1:1/aap",
                       "REDIS_URL": "redis://127.0.0.1:1/0", "PUBLIC_URL": "https://aap.example.org",
-                      "CONTACT_EMAIL": "accessibilite@aap.example.org"})
+                      "CONTACT_EMAIL": "accessibilite@aap.example.org",
+                      "AUTHORITY_NAME": "Plaine Commune", "AUTHORITY_SIRET": "20005478100006"})
     client = app.test_client()
     response = client.post("/langue", data={"locale": "en"}, base_url="https://aap.example.org")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
