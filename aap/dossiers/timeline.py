@@ -26,7 +26,8 @@ SPECIAL = {"create": _l("Dossier créé"), "migrate": _l("Passage à une nouvell
            "final_report_accepted": _l("Compte-rendu financier accepté"),
            "final_report_returned": _l("Compte-rendu financier renvoyé au porteur"),
            "grant_closing": _l("Dossier clos : tout est versé et le compte-rendu accepté"),
-           "recovery_issued": _l("Titre de recettes émis")}
+           "recovery_issued": _l("Titre de recettes émis"),
+           "history_import": _l("Dossier importé d'une édition passée")}
 
 
 @dataclass(frozen=True)
