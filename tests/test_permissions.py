@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from aap.bilan.models import HistoryImport
 from aap.bulk.models import BulkMessage
 from aap.committee.models import AgendaItem
 from aap.core.models import utcnow
@@ -255,6 +256,12 @@ MATRIX = {
     "workflows.version": ("GET", "/admin/workflows/versions/{version}", admin_only(200)),
     "admin.users": ("GET", "/admin/utilisateurs", admin_only(200)),
     "admin.invite": ("POST", "/admin/utilisateurs/inviter", admin_only(400)),
+    "history.index": ("GET", "/admin/historique", admin_only(200)),
+    "history.preview": ("POST", "/admin/historique/apercu", admin_only(400)),
+    "history.confirm": ("POST", "/admin/historique/importer", admin_only(400)),
+    "history.show": ("GET", "/admin/historique/{history_import}", admin_only(200)),
+    "history.help_page": ("GET", "/admin/historique/aide", admin_only(200)),
+    "history.example": ("GET", "/admin/historique/historique-exemple.csv", admin_only(200)),
     "mailbox.mailbox": ("GET", "/admin/courriels", admin_only(200)),
     "mailbox.mail": ("GET", "/admin/courriels/{mail}", admin_only(200)),
     "mailbox.resend": ("POST", "/admin/courriels/{mail}/renvoyer", admin_only(to("/admin/courriels/{mail}"))),
@@ -435,7 +442,8 @@ def world(session):
     bulk_message = BulkMessage(subject="Réunion d'information", body="Bonjour à toutes et tous.")
     announcement = BulkMessage(subject="Report de la clôture", body="Nouvelle date.", status="sent",
                                released_at=utcnow(), audience={"user_ids": [users["holder"].id]})
-    db.session.add_all([bulk_message, announcement])
+    history_import = HistoryImport(file_name="historique.csv", file_sha256="0" * 64, rows=1, created={"dossiers": 1})
+    db.session.add_all([bulk_message, announcement, history_import])
     dossier = factories.make_dossier(call, organisation, users["holder"])
     stored = storage().save(BytesIO(b"%PDF-1.4\n%%EOF\n"), "piece.pdf")
     audit.append(dossier, transition="create", from_state="draft", to_state="draft", actor=users["admin"],
@@ -484,7 +492,8 @@ def world(session):
                    "grant": grant.id,
                    "committee_session": committee_session.id, "agenda_item": agenda_item.id, "funder": funder.id,
                    "seat": seat.id, "decision": decision.id, **report_ids,
-                   "granted": granted.id, "granted_decision": granted_decision.id, "tranche": tranche.id}
+                   "granted": granted.id, "granted_decision": granted_decision.id, "tranche": tranche.id,
+                   "history_import": history_import.id}
 
 
 def outcome(response) -> str | int:

@@ -99,6 +99,31 @@ class LocalStorage:
         discard_on_rollback(key)
         return StoredFile(key, safe_name(filename, content_type), size, digest, content_type)
 
+    def keep(self, key: str, data: bytes) -> None:
+        """Bytes the caller has checked itself, under a key of its own (their digest): the same bytes, the same file.
+
+        Kept whatever the transaction, until deleted; `aap storage check` lists them once no row names them.
+        """
+        target = self.path(key)
+        if target.exists():
+            return
+        partial = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, partial = tempfile.mkstemp(prefix=PARTIAL_PREFIX, dir=target.parent)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, target)
+        except OSError as error:
+            log.error("Fichier non enregistré dans %s : %s", self.root, error)
+            raise StorageUnavailable(_("Le fichier n'a pas pu être enregistré pour le moment. Réessayez dans "
+                                       "quelques minutes ; si cela continue, prévenez l'équipe.")) from None
+        finally:
+            if partial is not None and os.path.exists(partial):
+                os.unlink(partial)
+
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
