@@ -22,7 +22,7 @@ from aap.core.models import utcnow
 from aap.core.storage import storage
 from aap.demo_committee import load_committee_demo
 from aap.demo_history import TITLE as EDITION_2021
-from aap.demo_history import load_2021_edition, luhn_siret
+from aap.demo_history import load_2021_edition, load_past_editions, luhn_siret
 from aap.demo_review import load_review_demo
 from aap.dossiers.attachments import attach
 from aap.dossiers.models import Dossier
@@ -90,6 +90,7 @@ def load_demo() -> dict:
     _demo_dossiers(call, people)
     _demo_bulk_message(call, people["admin"])
     load_2021_edition(people)
+    load_past_editions()
     edition = db.session.execute(db.select(Call).where(Call.title == EDITION_2021)).scalars().first()
     load_review_demo(call, edition, people["committee"])
     load_committee_demo(call, people["instructor"], people["committee"])
