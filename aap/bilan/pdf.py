@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import render_template
 from flask_babel import force_locale
@@ -17,6 +18,19 @@ from aap.core.markdown import render_markdown
 from aap.core.pdf import refuse_fetch
 
 Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class PrintedVersion:
+    """What the pages say of a published version, read once so that no database is needed while they are laid out."""
+
+    number: int
+    published_at: datetime
+    correction_note: str
+
+    @classmethod
+    def of(cls, version) -> "PrintedVersion":
+        return cls(version.number, version.published_at, version.correction_note)
 
 
 @dataclass(frozen=True)

@@ -50,15 +50,18 @@ def build_version_pdf(version_id: int) -> str:
     if claimed.rowcount != 1:
         return "not claimed"
     version = db.session.get(BilanVersion, version_id, populate_existing=True)
+    printed = pdf.PrintedVersion.of(version)
+    snapshot, introduction, commentary = version.snapshot, version.introduction, version.commentary
+    db.session.commit()  # no transaction stays open while the pages are laid out: SQLite would lock the readers out
     try:
-        document = pdf.bilan_pdf_bytes(version.snapshot, version.introduction, version.commentary, version,
-                                       progress=_recorder(version_id))
-        stored = storage().save(io.BytesIO(document), pdf.file_name(version.snapshot, version))
+        document = pdf.bilan_pdf_bytes(snapshot, introduction, commentary, printed, progress=_recorder(version_id))
+        stored = storage().save(io.BytesIO(document), pdf.file_name(snapshot, printed))
     except Exception as error:  # the admins read why beside the version; the worker carries on
         db.session.rollback()
         log.exception("PDF du bilan (version %s) en échec", version_id)
         _record_failure(version_id, str(error) or type(error).__name__)
         return "failed"
+    version = db.session.get(BilanVersion, version_id, populate_existing=True)
     version.stored_file, version.pdf_state, version.pdf_done = stored, PDF_READY, version.pdf_total
     db.session.commit()
     return "ready"

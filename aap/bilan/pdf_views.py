@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from aap.bilan import pdf
+from aap.bilan.figures import snapshot
 from aap.bilan.models import PDF_QUEUED, PDF_READY, PDF_RUNNING, Bilan, BilanVersion
 from aap.bilan.pdf_access import may_manage_pdf, published_version
 from aap.bilan.pdf_tasks import regenerate_pdf
@@ -78,8 +79,6 @@ def regenerate(call_id, number):
 @allow(role(ADMIN))
 def preview(call_id):
     """The bilan as it would be published now, printed at once from the live figures and the draft texts."""
-    from aap.bilan.figures import snapshot  # the figures' queries load only when a preview is asked for
-
     call = get_or_404(Call, call_id, "manage")
     draft = db.session.execute(select(Bilan).where(Bilan.call_id == call.id)).scalar_one_or_none()
     figures = snapshot(call, utcnow())
