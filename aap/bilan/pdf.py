@@ -60,9 +60,9 @@ def bilan_pdf_bytes(snapshot: dict, introduction: str, commentary: str, version=
     report(0, len(planned))
     documents, next_page = [], 1
     with force_locale("fr"):
+        context = _context(snapshot, introduction, commentary, version)
         for done, section in enumerate(planned, start=1):
-            html = render_template(section.template, first_page=next_page,
-                                   **_context(snapshot, introduction, commentary, version))
+            html = render_template(section.template, first_page=next_page, **context)
             document = render_document(html)
             documents.append(document)
             next_page += len(document.pages)

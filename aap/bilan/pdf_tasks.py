@@ -2,12 +2,12 @@
 import io
 import logging
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from aap.bilan import pdf
 from aap.bilan.models import PDF_FAILED, PDF_QUEUED, PDF_READY, PDF_RUNNING, BilanVersion
 from aap.core.jobs import job
-from aap.core.queue import enqueue_after_commit
+from aap.core.queue import enqueue_after_commit, get_queue
 from aap.core.storage import storage
 from aap.extensions import db
 
@@ -37,6 +37,19 @@ def regenerate_pdf(version: BilanVersion) -> bool:
     db.session.refresh(version)
     enqueue_after_commit(db.session(), build_version_pdf, version.id)
     return True
+
+
+def requeue_lost(now=None) -> int:
+    """A version still queued while nothing waits in the queue lost its job (Redis was away when it was published).
+
+    Sent again, it is claimed once: a job that was not lost after all finds it taken and stops.
+    """
+    if get_queue().count:
+        return 0
+    lost = db.session.execute(select(BilanVersion.id).where(BilanVersion.pdf_state == PDF_QUEUED)).scalars().all()
+    for version_id in lost:
+        enqueue_after_commit(db.session(), build_version_pdf, version_id)
+    return len(lost)
 
 
 @job

@@ -34,11 +34,10 @@ def _version(call_id: int, number: int) -> BilanVersion:
 @bp.get(VERSION + "/pdf/etat")
 @allow(public)
 def status(call_id, number):
+    """Without a script the page refreshes itself while it waits; with one, the script follows the job instead."""
     version = _version(call_id, number)
-    waiting = version.pdf_state in (PDF_QUEUED, PDF_RUNNING)
-    headers = {"Refresh": str(REFRESH_SECONDS)} if waiting else {}
     return render_template("bilan/pdf_status_page.html", version=version, call=version.bilan.call,
-                           waiting=waiting, refresh=REFRESH_SECONDS), 200, headers
+                           waiting=version.pdf_state in (PDF_QUEUED, PDF_RUNNING), refresh=REFRESH_SECONDS)
 
 
 @bp.get(VERSION + "/pdf/etat.json")

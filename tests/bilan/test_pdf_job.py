@@ -5,6 +5,8 @@ from sqlalchemy import text
 from aap.bilan.models import PDF_FAILED, PDF_QUEUED, PDF_READY, BilanVersion
 from aap.bilan.pdf import render_document as render
 from aap.bilan.pdf_tasks import build_version_pdf, queue_version_pdf, regenerate_pdf
+from aap.core.periodic import run_sweeps
+from aap.core.queue import get_queue
 from aap.core.storage import storage
 from aap.extensions import db
 from tests import factories
@@ -113,3 +115,19 @@ def test_two_admins_asking_at_once_queue_it_once(app, committed, uploads):
 
     outcomes = at_once(app, [ask, ask], (LookupError,))
     assert sorted(outcome if outcome == APPLIED else "refused" for outcome in outcomes) == [APPLIED, "refused"]
+
+
+def test_a_version_whose_job_was_lost_is_sent_again_by_the_periodic_sweep(app, session, uploads, worker):
+    version = queued_version()
+    get_queue(app).empty()  # Redis lost the job, as when it was away at the publication's commit
+    assert run_sweeps()["bilan_pdfs"] == 1
+    assert worker.drain() == 1
+    db.session.refresh(version)
+    assert version.pdf_state == PDF_READY
+    assert run_sweeps()["bilan_pdfs"] == 0
+
+
+def test_the_sweep_waits_while_jobs_are_queued(app, session, uploads, worker):
+    queued_version()
+    assert run_sweeps()["bilan_pdfs"] == 0  # its own job waits in the queue
+    assert worker.drain() == 1
