@@ -411,6 +411,12 @@ MATRIX.update({
     "grant_closing.recoveries": ("GET", "/subventions/titres-de-recettes", staff_only(200)),
     "grant_closing.issued": ("POST", "/subventions/titres-de-recettes/999999/emis", staff_only(404)),
     "report_indicators.edit": ("GET", "/admin/appels/{call}/indicateurs-compte-rendu", admin_only(200)),
+    # a published version's PDF is public (tests/bilan/test_pdf_views.py); the matrix's call has none published
+    "bilan_pdf.status": ("GET", "/bilans/{call}/v999/pdf/etat", everyone(404)),
+    "bilan_pdf.status_json": ("GET", "/bilans/{call}/v999/pdf/etat.json", everyone(404)),
+    "bilan_pdf.download": ("GET", "/bilans/{call}/v999/bilan.pdf", everyone(404)),
+    "bilan_pdf.regenerate": ("POST", "/bilans/{call}/v999/pdf/regenerer", admin_only(404)),
+    "bilan_pdf.preview": ("GET", "/admin/appels/{call}/bilan/apercu.pdf", admin_only(200)),
 })
 UNGUARDED = {"static"}
 
