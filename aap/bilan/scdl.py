@@ -12,9 +12,11 @@ How each field is computed:
   pays nothing; a tranche waits for its trigger), the day the decision was notified, from which the aid runs.
 - conditionsVersement: « unique » for one tranche or none (aid in kind), « échelonné » for several.
 - pourcentageSubvention: the amount over the project's total budget as submitted, two decimals, within the schema's
-  bounds (0.01 to 1); 1.00 when the budget is unknown (the schema's value for a single beneficiary).
-- notificationUE: « non ». aap records no State-aid scheme notified to the European Commission, and the grants of
-  these calls to ESS structures are made without one; an authority granting under one must edit the file.
+  bounds (0.01 to 1); 1.00 when the budget is unknown. The schema describes the field as a beneficiary's part of a
+  grant shared between several (1.00 for a single one); aap has one beneficiary per grant and gives instead the part
+  of the project's budget that the grant funds, as [bilan] asks: set it to 1.00 here to follow the schema's letter.
+- notificationUE: « non » (the schema's word for false). aap records no State-aid scheme for a grant: one awarded
+  under an aid notified to the European Commission needs the file corrected by hand.
 - objet: the project's title, cut at a word to 256 characters.
 A row the schema would refuse (no SIRET nor RNA, a wrong key…) is never written: it is left out, with its reasons,
 and whoever exports is told (scdl_checks). A text a spreadsheet would run as a formula starts with an apostrophe.

@@ -8,17 +8,20 @@ from decimal import Decimal
 
 from aap.bilan.models import Bilan, BilanVersion
 from aap.decisions.grant_models import AT_SIGNATURE, Agreement
-from aap.decisions.models import GRANT, GRANTED, Decision
+from aap.decisions.models import EQUITY, GRANT, GRANTED, IN_KIND, REFUSED, REPAYABLE, Decision
 from aap.decisions.payments_plan import plan_tranches, start_clock, tranches_of
 from aap.dossiers.models import Dossier
 from aap.extensions import db
 from tests import factories
+from tests.bilan.figures_world import edition
+from tests.decisions.payments_world import co_funder
 
 COUNTER = itertools.count(1)
 #: a name a spreadsheet would run as a formula if it were written as is
 FORMULA_NAME = '=HYPERLINK("http://example.org";"Cliquez")'
 RELEASED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 DELIBERATION = date(2026, 2, 26)
+SUBMITTED_AT = datetime(2026, 1, 12, 10, 0, tzinfo=timezone.utc)
 
 SNAPSHOT = {
     "schema": 1, "computed_at": "2026-12-01T22:00:00+00:00", "authority": "Plaine Commune",
@@ -94,7 +97,7 @@ def grant(call, amount="8000", instrument=GRANT, budget=None, title=None, organi
     dossier = Dossier(call_id=call.id, organisation_id=organisation.id, reference=f"AAP-S{number:05d}",
                       title=title or f"Projet ouvert {number}", state="granted", requested_amount=Decimal(amount),
                       workflow_version_id=call.workflow_version_id, answers={},
-                      project_budget=Decimal(budget) if budget else None)
+                      project_budget=Decimal(budget) if budget else None, submitted_at=SUBMITTED_AT, eligible=True)
     db.session.add(dossier)
     db.session.flush()
     decision = Decision(dossier_id=dossier.id, funder_id=funder.id if funder else None, outcome=outcome,
@@ -127,3 +130,28 @@ def pay(decision, position: int, day: date):
 
 def notified_plus(days: int) -> date:
     return RELEASED_AT.date() + timedelta(days=days)
+
+
+#: a La Poste establishment: its digits sum to 30, its Luhn key is wrong
+LA_POSTE = "35600000012346"
+
+
+def realistic_call(title="Appel ouvert — données ouvertes"):
+    """Four grants in the file, one waiting for its agreement, and six decisions that are not the file's."""
+    call = edition(2026, 20, title=title)
+    landy = grant(call, "8000", budget="20000", title="Ressourcerie : réemploi", name="Ressourcerie du Landy")
+    pay(landy.decision, 1, date(2026, 4, 10))
+    kind = grant(call, "3000", instrument=IN_KIND, name=FORMULA_NAME, siret=None, rna="W931234567")
+    big = grant(call, "30000", budget="90000", name='Coopérative "Les Poètes", SCIC', legal_form="scic")
+    sign(big.decision, date(2026, 3, 20))
+    both = grant(call, "12000.5", budget="10000", siret=LA_POSTE, name="Bureau de poste solidaire")
+    pay(both.decision, 1, date(2026, 5, 1))
+    pay(both.decision, 2, date(2027, 2, 1))
+    waiting = grant(call, "40000", name="Grande Halle")
+    grant(call, "10000", instrument=EQUITY, legal_form="scic")
+    grant(call, "5000", instrument=REPAYABLE)
+    grant(call, "5000", funder=co_funder(call))
+    grant(call, "5000", outcome=REFUSED)
+    grant(call, "5000", released_at=None)
+    grant(call, "5000", superseded=True)
+    return call, {"landy": landy, "kind": kind, "big": big, "both": both, "waiting": waiting}

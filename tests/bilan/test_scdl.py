@@ -11,35 +11,18 @@ from frictionless import Dialect, Resource, Schema, formats
 
 from aap.bilan.scdl import ScdlRefused, grants_in_force, scdl_csv, scdl_export, subject, subsidy_share
 from aap.bilan.scdl_checks import SCHEMA_PATH, csv_problems, field_names
-from aap.decisions.models import EQUITY, IN_KIND, REFUSED, REPAYABLE
 from aap.extensions import db
-from tests.bilan.exports_world import DELIBERATION, FORMULA_NAME, grant, notified_plus, pay, sign
+from tests.bilan.exports_world import (
+    DELIBERATION,
+    FORMULA_NAME,
+    LA_POSTE,
+    grant,
+    notified_plus,
+    pay,
+    realistic_call,
+    sign,
+)
 from tests.bilan.figures_world import edition
-from tests.decisions.payments_world import co_funder
-
-#: a La Poste establishment: its digits sum to 30, its Luhn key is wrong
-LA_POSTE = "35600000012346"
-
-
-def realistic_call():
-    """Four grants in the file, one waiting for its agreement, and seven decisions that are not the file's."""
-    call = edition(2026, 20, title="Appel ouvert — données ouvertes")
-    landy = grant(call, "8000", budget="20000", title="Ressourcerie : réemploi", name="Ressourcerie du Landy")
-    pay(landy.decision, 1, date(2026, 4, 10))
-    kind = grant(call, "3000", instrument=IN_KIND, name=FORMULA_NAME, siret=None, rna="W931234567")
-    big = grant(call, "30000", budget="90000", name="Coopérative des Poètes", legal_form="scic")
-    sign(big.decision, date(2026, 3, 20))
-    both = grant(call, "12000.5", budget="10000", siret=LA_POSTE, name="Bureau de poste solidaire")
-    pay(both.decision, 1, date(2026, 5, 1))
-    pay(both.decision, 2, date(2027, 2, 1))
-    waiting = grant(call, "40000", name="Grande Halle")
-    grant(call, "10000", instrument=EQUITY, legal_form="scic")
-    grant(call, "5000", instrument=REPAYABLE)
-    grant(call, "5000", funder=co_funder(call))
-    grant(call, "5000", outcome=REFUSED)
-    grant(call, "5000", released_at=None)
-    grant(call, "5000", superseded=True)
-    return call, {"landy": landy, "kind": kind, "big": big, "both": both, "waiting": waiting}
 
 
 def frictionless_errors(text: str, folder) -> list:
@@ -70,6 +53,7 @@ def test_each_field_is_computed_from_the_decisions_tranches_and_agreements(app, 
         "aide en nature", "unique", "2026-03-02")
     assert (kind["idBeneficiaire"], kind["rnaBeneficiaire"], kind["pourcentageSubvention"]) == ("", "W931234567", "1.00")
     # above 23 000 €: the agreement's signature; its advance falls due 60 days later, not paid yet
+    assert big["nomBeneficiaire"] == 'Coopérative "Les Poètes", SCIC'
     assert (big["dateConvention"], big["datesPeriodeVersement"], big["pourcentageSubvention"]) == (
         "2026-03-20", "2026-05-19", "0.33")
     # both tranches paid: the first and the last day; the grant above the budget is held at the schema's maximum

@@ -114,4 +114,4 @@ def test_a_file_is_checked_header_first_then_row_by_row():
     assert csv_problems(f"{header}\r\n{good}\r\n") == []
     assert [p.row for p in csv_problems(f"{header}\r\n{good}\r\n{bad}\r\n")] == [2]
     assert csv_problems(f"{header}\r\n{good},de trop\r\n") == [Problem(1, "ligne", "17 cellules pour 16 colonnes")]
-    assert csv_problems(f"objet\r\nx\r\n")[0].column == "en-tête"
+    assert csv_problems("objet\r\nx\r\n")[0].column == "en-tête"
