@@ -1,5 +1,9 @@
 """What the bilan adds: the figures of an edition and across editions, their publication, exports and past editions."""
-from aap.bilan import models  # noqa: F401  (the bilan's tables belong to the app's metadata)
+from aap.bilan import (
+    cli,
+    export_views,
+    models,  # noqa: F401  (the bilan's tables belong to the app's metadata)
+)
 from aap.core.domains import Domain
 
-DOMAIN = Domain("bilan")
+DOMAIN = Domain("bilan", blueprints=(export_views.bp,), commands=(cli.bilan_commands,))
