@@ -28,6 +28,7 @@ from aap.notifications.models import Notification
 from aap.review.models import PoolMember
 from aap.workflow import audit, engine
 from tests import factories
+from tests.bilan import exports_world
 from tests.committee.agenda_world import make_session
 from tests.decisions import reports_world
 from tests.decisions.payments_world import decision_on, granted_dossier
@@ -418,6 +419,25 @@ MATRIX.update({
     "grant_closing.recoveries": ("GET", "/subventions/titres-de-recettes", staff_only(200)),
     "grant_closing.issued": ("POST", "/subventions/titres-de-recettes/999999/emis", staff_only(404)),
     "report_indicators.edit": ("GET", "/admin/appels/{call}/indicateurs-compte-rendu", admin_only(200)),
+    # a published version's PDF is public (tests/bilan/test_pdf_views.py); the matrix's call has none published
+    "bilan_pdf.status": ("GET", "/bilans/{call}/v999/pdf/etat", everyone(404)),
+    "bilan_pdf.status_json": ("GET", "/bilans/{call}/v999/pdf/etat.json", everyone(404)),
+    "bilan_pdf.download": ("GET", "/bilans/{call}/v999/bilan.pdf", everyone(404)),
+    "bilan_pdf.regenerate": ("POST", "/bilans/{call}/v999/pdf/regenerer", admin_only(404)),
+    "bilan_pdf.preview": ("GET", "/admin/appels/{call}/bilan/apercu.pdf", admin_only(200)),
+})
+BILAN_ADMIN = "/admin/appels/{call}/bilan"
+MATRIX.update({
+    # the live figures and open data of any call are the administrators'; a published version and, once one is
+    # published, the call's open data are everyone's (tests/bilan/test_exports_routes.py)
+    "bilan_exports.live": ("GET", BILAN_ADMIN + "/export.xlsx", admin_only(200)),
+    "bilan_exports.live_structures": ("GET", BILAN_ADMIN + "/structures.csv", admin_only(200)),
+    "bilan_exports.live_scdl": ("GET", BILAN_ADMIN + "/subventions.csv", admin_only(200)),
+    "bilan_exports.published": ("GET", "/bilans/{call}/v1/export.json", everyone(200)),
+    "bilan_exports.published#unknown": ("GET", "/bilans/{call}/v2/export.csv", everyone(404)),
+    "bilan_exports.published_structures": ("GET", "/bilans/{call}/v1/structures.csv", everyone(200)),
+    "bilan_exports.public_scdl": ("GET", "/bilans/{call}/subventions.csv", everyone(200)),
+    "bilan_exports.public_scdl#unpublished": ("GET", "/bilans/{draft_call}/subventions.csv", everyone(404)),
 })
 UNGUARDED = {"static"}
 
@@ -481,6 +501,7 @@ def world(session):
     tranche = plan_tranches(granted_decision, utcnow())[0]
     db.session.commit()
     report_ids = reports_world.matrix_ids(call, organisation, users["holder"])
+    exports_world.publish(call, exports_world.snapshot(), 1)
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
                                       .order_by(Notification.id)).scalars().first()
