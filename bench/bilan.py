@@ -142,7 +142,8 @@ def _payments(decided, rng) -> None:
                              "paid_on": paid_on if paid_on < date(2022, 6, 1) else None, "payment_reference": "",
                              "cancelled": False})
         if rng.random() < 0.5:
-            reports.append({"dossier_id": dossier_id, "state": "accepted", "content": {"jobs_fte": "1.5"}})
+            reports.append({"dossier_id": dossier_id, "state": "accepted",
+                            "content": {"indicators": {"jobs_fte": "1.5"}}})
     _bulk(PaymentTranche, tranches)
     _bulk(FinalReport, reports)
 

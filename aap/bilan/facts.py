@@ -10,6 +10,7 @@ from sqlalchemy.types import Float as FloatType
 from aap.committee.models import AgendaItem
 from aap.decisions.grant_models import FinalReport, PaymentTranche
 from aap.decisions.models import GRANTED, REFUSED, Decision
+from aap.decisions.reports_content import JOBS
 from aap.dossiers.models import Dossier
 from aap.organisations.models import Organisation
 from aap.review.models import SUBMITTED, Review
@@ -87,7 +88,9 @@ def _proposed():
 
 
 def _jobs_created(scope):
-    return (select(FinalReport.dossier_id, cast(FinalReport.content["jobs_fte"].as_string(), Float).label("jobs"))
+    """The jobs an accepted final report declares, where its form keeps them (its indicators, by the key JOBS)."""
+    jobs = FinalReport.content[("indicators", JOBS)].as_string()
+    return (select(FinalReport.dossier_id, cast(jobs, Float).label("jobs"))
             .where(FinalReport.state == ACCEPTED, FinalReport.dossier_id.in_(scope)).subquery("reports"))
 
 

@@ -71,7 +71,7 @@ def pay(decision, share="70", after_days=10, paid=True) -> PaymentTranche:
 
 
 def report(dossier, jobs="1.5", state="accepted") -> FinalReport:
-    final = FinalReport(dossier_id=dossier.id, state=state, content={"jobs_fte": jobs}, due_on=date(2022, 12, 31))
+    final = FinalReport(dossier_id=dossier.id, state=state, content={"indicators": {"jobs_fte": jobs}}, due_on=date(2022, 12, 31))
     db.session.add(final)
     db.session.commit()
     return final
