@@ -1,4 +1,6 @@
 """The bilan of an imported edition is computed from the rows the import wrote, as for an edition run here."""
+from pathlib import Path
+
 from sqlalchemy import select
 
 from aap.bilan.figures import snapshot
@@ -8,6 +10,7 @@ from aap.extensions import db
 from tests.bilan.history_world import NOW, SIRET_A, SIRET_B, SIRET_C, csv_bytes, refused, row, run
 from tests.decisions.reports_world import complete_report, granted_dossier
 
+EXAMPLE = Path(__file__).resolve().parents[2] / "aap" / "data" / "historique-exemple.csv"
 EDITION_2013 = {"annee": "2013", "numero_edition": "7", "intitule_appel": "AAP ESS test — 7e édition",
                 "enveloppe": "50 000", "date_depot": "12/05/2013", "deliberation_date": "28/09/2013"}
 
@@ -61,3 +64,20 @@ def test_jobs_created_are_read_where_the_holder_s_report_keeps_them(app, client,
     client.login(world.instructor)
     assert client.post(page + "/examen/accepter", data={}).status_code == 302
     assert snapshot(world.call, utcnow())["jobs"]["created"] == "2.50"
+
+
+def test_the_open_data_of_the_imported_example_editions_is_valid(app, session, tmp_path):
+    from aap.bilan.scdl import scdl_csv, scdl_export
+    from aap.bilan.scdl_checks import csv_problems
+    from tests.bilan.test_scdl import frictionless_errors
+
+    assert run(EXAMPLE.read_bytes(), name="historique-exemple.csv").problems == []
+    for year, grants, stakes in ((2008, 2, 0), (2009, 2, 0), (2010, 2, 1)):  # an equity stake is no subsidy
+        call = db.session.execute(select(Call).where(Call.year == year)).scalar_one()
+        export = scdl_export(call)
+        text = scdl_csv(export.rows)
+        assert (len(export.rows), export.not_subsidies) == (grants, stakes)
+        assert export.left_out == [] and export.invalid == []
+        folder = tmp_path / str(year)
+        folder.mkdir()
+        assert frictionless_errors(text, folder) == [] and csv_problems(text) == []
