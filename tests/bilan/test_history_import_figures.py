@@ -7,7 +7,7 @@ from aap.bilan.figures import snapshot
 from aap.calls.models import Call
 from aap.core.models import utcnow
 from aap.extensions import db
-from tests.bilan.history_world import NOW, SIRET_A, SIRET_B, SIRET_C, csv_bytes, refused, row, run
+from tests.bilan.history_world import NOW, SIRET_B, SIRET_C, csv_bytes, refused, row, run
 from tests.decisions.reports_world import complete_report, granted_dossier
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "aap" / "data" / "historique-exemple.csv"
