@@ -20,7 +20,7 @@ from aap.core.formatting import PARIS
 from aap.extensions import db
 from aap.workflow.definitions import Workflow
 from aap.workflow.operations import load_named
-from aap.workflow.schema import InvalidWorkflow
+from aap.workflow.schema import NAME, InvalidWorkflow
 
 #: the workflow imported editions follow unless told otherwise: the one a new call follows
 DEFAULT_WORKFLOW = "plaine-commune"
@@ -84,6 +84,9 @@ def earlier_import(sha256: str) -> HistoryImport | None:
 
 
 def workflow_named(name: str) -> Workflow | None:
+    """The workflow file of that name in workflows/; a name that is not a file name there is none."""
+    if not NAME.fullmatch(name or ""):
+        return None
     try:
         return load_named(name)
     except InvalidWorkflow:

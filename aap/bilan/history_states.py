@@ -1,8 +1,9 @@
 """Where an imported dossier stands in the workflow its edition follows, found from the workflow's own steps.
 
 A decision goes where the workflow's `decision_*` event takes it; a grant then follows the events its data shows
-(agreement signed, a payment made, the report accepted, everything paid). An ineligible dossier goes where the
-ineligibility takes it; a dossier without a decision where the holder's withdrawal does.
+(agreement signed, a payment made, the report accepted, everything paid). An adjournment that leaves the dossier
+waiting in the workflow ends, in a past edition, where staff set a dossier aside (classé sans suite). An ineligible
+dossier goes where the ineligibility takes it; a dossier without a decision where the holder's withdrawal does.
 """
 from flask_babel import gettext as _
 
@@ -15,7 +16,7 @@ from aap.decisions.events import (
     REPORT_ACCEPTED,
     REPORT_SUBMITTED,
 )
-from aap.decisions.models import GRANTED
+from aap.decisions.models import GRANTED, POSTPONED
 from aap.workflow.definitions import Workflow
 
 #: a grant's events in the order they happen
@@ -51,6 +52,17 @@ def _withdrawn_state(workflow: Workflow) -> str | None:
     return None
 
 
+def _set_aside_state(workflow: Workflow) -> str | None:
+    """The final state a staff member's own step leads to (classé sans suite): neither a decision, an event, the
+    eligibility nor the holder's withdrawal. An edition's adjourned dossier never decided again ends there."""
+    decided = {transition.target for transition in workflow.transitions.values() if transition.when}
+    for transition in workflow.transitions.values():
+        if transition.when is None and workflow.states[transition.target].final and "holder" not in transition.roles \
+                and transition.target not in decided and transition.target != _ineligible_state(workflow):
+            return transition.target
+    return None
+
+
 def _happened(row: RowData) -> dict[str, bool]:
     report = row.jobs_created is not None or row.fully_paid
     return {AGREEMENT_SIGNED: row.agreement_on is not None, ADVANCE_PAID: bool(row.payments),
@@ -66,8 +78,11 @@ def state_for(workflow: Workflow, row: RowData) -> str:
                             what=_("irrecevable") if row.eligible is False else _("sans décision")))
         return state
     state = _event_target(workflow, DECISION_EVENTS[row.outcome])
+    if state is not None and row.outcome == POSTPONED and not workflow.states[state].final:
+        state = _set_aside_state(workflow)
     if state is None:
-        raise NoState(_("le cycle « %(name)s » ne publie pas de décision de ce type.", name=workflow.label))
+        raise NoState(_("le cycle « %(name)s » n'a pas d'étape finale pour une décision de ce type.",
+                        name=workflow.label))
     if row.outcome == GRANTED:
         happened = _happened(row)
         for event in GRANT_EVENTS:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from aap.bilan.figures import snapshot
 from aap.bilan.history_marks import IMPORTED
 from aap.bilan.models import HistoryImport
 from aap.calls.models import Call
@@ -18,6 +19,7 @@ from aap.workflow.audit import verify_all
 from aap.workflow.models import AuditRecord
 from tests import factories
 from tests.bilan.history_world import (
+    NOW,
     SIRET_A,
     SIRET_B,
     SIRET_C,
@@ -91,10 +93,12 @@ def test_each_outcome_ends_in_the_workflow_state_that_says_it(app, session):
             refused(reference="HT-6", decision="", recevable="", deliberation_reference="", deliberation_date="")]
     assert run(csv_bytes(rows)).problems == []
     states = {reference: dossier(reference).state for reference in ("HT-1", "HT-2", "HT-3", "HT-4", "HT-5", "HT-6")}
-    assert states == {"HT-1": "report_accepted", "HT-2": "granted", "HT-3": "refused", "HT-4": "postponed",
+    assert states == {"HT-1": "report_accepted", "HT-2": "granted", "HT-3": "refused", "HT-4": "abandoned",
                       "HT-5": "ineligible", "HT-6": "withdrawn"}
     assert dossier("HT-5").eligible is False and dossier("HT-6").eligible is None and dossier("HT-3").eligible
     assert count(Decision) == 4 and verify_all()[1] == []
+    call = dossier("HT-1").call
+    assert snapshot(call, NOW)["call"]["in_progress"] is False  # a past edition awaits nothing
 
 
 def test_a_structure_is_found_by_siret_then_by_rna_and_applies_again_in_later_editions(app, session):

@@ -281,6 +281,8 @@ def test_an_imported_edition_keeps_its_title_and_envelope(app, session):
 def test_a_workflow_without_a_step_for_an_outcome_refuses_the_row(app, session):
     problems = messages(preview(csv_bytes([refused(decision="ajourné")]), workflow="deux-temps").problems)
     assert problems == ["ligne 2, colonne decision (V) : le cycle « Appel à projets en deux temps (pré-candidature puis "
-                        "dossier complet) » ne publie pas de décision de ce type."]
+                        "dossier complet) » n'a pas d'étape finale pour une décision de ce type."]
     assert messages(preview(csv_bytes([row()]), workflow="inconnu").problems) == [
         "Le cycle de traitement « inconnu » n'existe pas ou n'est pas valide."]
+    assert messages(preview(csv_bytes([row()]), workflow="../workflows/plaine-commune").problems) == [
+        "Le cycle de traitement « ../workflows/plaine-commune » n'existe pas ou n'est pas valide."]

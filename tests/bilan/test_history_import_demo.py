@@ -5,9 +5,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from aap.bilan.figures import snapshot
 from aap.bilan.history_marks import imported_call_ids
 from aap.bilan.models import HistoryImport
 from aap.calls.models import Call
+from aap.core.models import utcnow
 from aap.decisions.models import Decision
 from aap.demo import load_demo
 from aap.demo_history import envelope_of
@@ -57,6 +59,7 @@ def test_the_demo_loads_fifteen_editions_whose_budget_grew_from_15_000_to_120_00
         granted = db.session.execute(select(func.sum(Decision.amount)).join(Dossier).where(
             Dossier.call_id == call.id, Decision.outcome == "granted")).scalar_one()
         assert 20 <= received <= 45 and 0.2 <= funded / received <= 0.5 and granted <= call.total_envelope
+        assert snapshot(call, utcnow())["call"]["in_progress"] is False
         names = [strand.name for strand in call.strands]
         assert names == [name for name in ("Création", "Développement", "Coopération") if name in names]
     assert all(len(call.strands) == 3 for call in calls[3:])
