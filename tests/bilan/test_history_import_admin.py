@@ -139,3 +139,21 @@ def test_the_admin_area_links_the_import(app, client, session, login_as):
     page = client.get(PAGE).text
     assert '<a href="/admin/historique" aria-current="page">' in page
     assert 'href="/admin/historique"' in client.get("/admin/appels").text
+
+
+def test_the_list_of_imports_costs_the_same_whatever_their_number(app, client, session, login_as, count_queries):
+    login_as("admin")
+
+    def add(n):
+        db.session.add_all(HistoryImport(file_name=f"historique-{n}-{i}.csv", file_sha256=f"{n:032d}{i:032d}", rows=3,
+                                         created={"dossiers": 3}) for i in range(n))
+        db.session.commit()
+
+    add(1)
+    client.get(PAGE)
+    with count_queries() as one:
+        assert client.get(PAGE).status_code == 200
+    add(30)
+    with count_queries() as many:
+        assert "31 imports" in client.get(PAGE).page
+    assert many.n == one.n
