@@ -1,5 +1,15 @@
 """What the bilan adds: the figures of an edition and across editions, their publication, exports and past editions."""
 from aap.bilan import models  # noqa: F401  (the bilan's tables belong to the app's metadata)
+from aap.bilan import public_views, views
+from aap.bilan.chart_sets import bilan_charts
+from aap.bilan.charts import decimal_text, percent_text, ratio_text
 from aap.core.domains import Domain
 
-DOMAIN = Domain("bilan")
+
+def _setup(app) -> None:
+    """What the bilan's templates use, the PDF's included: its charts and the way its rates read."""
+    app.add_template_global(bilan_charts)
+    app.jinja_env.filters.update(bilan_percent=percent_text, bilan_ratio=ratio_text, bilan_decimal=decimal_text)
+
+
+DOMAIN = Domain("bilan", blueprints=(views.bp, public_views.bp), setup=_setup)
