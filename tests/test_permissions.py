@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from aap.bilan.models import Bilan, BilanVersion
 from aap.bulk.models import BulkMessage
 from aap.committee.models import AgendaItem
 from aap.core.models import utcnow
@@ -27,6 +28,7 @@ from aap.notifications.models import Notification
 from aap.review.models import PoolMember
 from aap.workflow import audit, engine
 from tests import factories
+from tests.bilan import publication_world as bilan_world
 from tests.committee.agenda_world import make_session
 from tests.decisions import reports_world
 from tests.decisions.payments_world import decision_on, granted_dossier
@@ -412,6 +414,22 @@ MATRIX.update({
     "grant_closing.issued": ("POST", "/subventions/titres-de-recettes/999999/emis", staff_only(404)),
     "report_indicators.edit": ("GET", "/admin/appels/{call}/indicateurs-compte-rendu", admin_only(200)),
 })
+BILAN = "/admin/appels/{call}/bilan"
+MATRIX.update({
+    # administrators write, preview and publish; the matrix's forms are empty: refused as incomplete
+    "bilan_admin.index": ("GET", "/admin/bilans", admin_only(200)),
+    "bilan_admin.edit": ("GET", BILAN, admin_only(200)),
+    "bilan_admin.edit#save": ("POST", BILAN, admin_only(400)),
+    "bilan_admin.edit#unknown": ("GET", "/admin/appels/99999999/bilan", admin_only(404)),
+    "bilan_admin.preview": ("GET", BILAN + "/apercu", admin_only(200)),
+    "bilan_admin.publish": ("POST", BILAN + "/publier", admin_only(400)),
+    # a published version is everyone's, with no account; a bilan never published is no one's to read there
+    "public_bilans.index": ("GET", "/bilans", everyone(200)),
+    "public_bilans.latest": ("GET", "/bilans/{bilan_call}", everyone(to("/bilans/{bilan_call}/v1"))),
+    "public_bilans.latest#draft": ("GET", "/bilans/{call}", everyone(404)),
+    "public_bilans.version": ("GET", "/bilans/{bilan_call}/v1", everyone(200)),
+    "public_bilans.version#draft": ("GET", "/bilans/{call}/v1", everyone(404)),
+})
 UNGUARDED = {"static"}
 
 
@@ -473,6 +491,7 @@ def world(session):
     tranche = plan_tranches(granted_decision, utcnow())[0]
     db.session.commit()
     report_ids = reports_world.matrix_ids(call, organisation, users["holder"])
+    bilan_call = published_bilan(users["admin"])
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
                                       .order_by(Notification.id)).scalars().first()
@@ -484,7 +503,20 @@ def world(session):
                    "grant": grant.id,
                    "committee_session": committee_session.id, "agenda_item": agenda_item.id, "funder": funder.id,
                    "seat": seat.id, "decision": decision.id, **report_ids,
-                   "granted": granted.id, "granted_decision": granted_decision.id, "tranche": tranche.id}
+                   "granted": granted.id, "granted_decision": granted_decision.id, "tranche": tranche.id,
+                   "bilan_call": bilan_call.id}
+
+
+def published_bilan(person):
+    """A finished call whose bilan has one published version, frozen from figures written by hand."""
+    call = bilan_world.finished_call(title="Appel ESS — bilan publié")
+    bilan = Bilan(call_id=call.id, introduction="Une édition.", commentary="")
+    db.session.add(bilan)
+    db.session.flush()
+    db.session.add(BilanVersion(bilan_id=bilan.id, number=1, snapshot=bilan_world.snapshot(call), published_at=utcnow(),
+                                published_by_id=person.id, published_by_label=person.display_name))
+    db.session.commit()
+    return call
 
 
 def outcome(response) -> str | int:

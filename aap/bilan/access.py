@@ -10,18 +10,14 @@ from aap.core.roles import ADMIN
 administrators = role(ADMIN)
 
 
-def manages_bilan(user, call) -> bool:
-    """Writes the introduction and commentary, previews and publishes the bilan of `call`: its administrators."""
-    if user is None or not user.is_authenticated or call is None:
+def manages_bilan(user, call_id: int | None) -> bool:
+    """Writes the introduction and commentary, previews and publishes the bilan of the call: its administrators."""
+    if user is None or not user.is_authenticated or call_id is None:
         return False
-    return any(grant.role == ADMIN and grant.call_id in (None, call.id) for grant in user.grants)
+    return any(grant.role == ADMIN and grant.call_id in (None, call_id) for grant in user.grants)
 
 
 def reads_version(user, version) -> bool:
     """A published version is everyone's to read, with no account; only published versions exist as rows."""
     return version is not None and version.id is not None and version.published_at is not None
 
-
-def reads_draft(user, call) -> bool:
-    """The bilan as it would be published now (texts being written, figures as they are): its administrators."""
-    return manages_bilan(user, call)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from aap.bilan.charts import Chart, amount, bar_chart, money_of, ratio_text, share
+from aap.bilan.charts import Chart, amount, bar_chart, money_of, percent_text, ratio_text, share
 from aap.core.formatting import number
 
 
@@ -33,7 +33,7 @@ def amounts(snapshot: dict) -> Chart:
     items = [(label, [(amount(value), money_of(value))]) for label, value in lines if value is not None]
     rows = [(label, (money_of(value), share(amount(value), envelope) if value is not None and envelope else "—"))
             for label, value in lines]
-    rows.append((_("Enveloppe de l'appel"), (money_of(envelope), "100\u00a0%" if envelope else "—")))
+    rows.append((_("Enveloppe de l'appel"), (money_of(envelope), percent_text(100) if envelope else "—")))
     summary = (_("Montants demandés, proposés, accordés et versés, face à l'enveloppe de %(envelope)s.",
                  envelope=money_of(envelope)) if envelope else
                _("Montants demandés, proposés, accordés et versés ; l'enveloppe de l'appel n'est pas renseignée."))

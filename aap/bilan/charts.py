@@ -9,7 +9,7 @@ from decimal import Decimal
 from aap.core.formatting import money, number
 
 #: the SVG's width, the room left for the text after a bar, and the height of one bar, in SVG units
-WIDTH, TEXT_ROOM, BAR, GAP, LABEL = 640, 200, 18, 4, 22
+WIDTH, TEXT_ROOM, BAR, GAP, LABEL = 640, 210, 20, 4, 24
 PLOT = WIDTH - TEXT_ROOM
 #: each series is drawn as: solid, hatched, dotted (the legend and the bars' texts name them too)
 STYLES = ("solid", "hatched", "dotted")
@@ -74,6 +74,10 @@ class Chart:
     @property
     def width(self) -> int:
         return WIDTH
+
+    @property
+    def bar_height(self) -> int:
+        return BAR
 
 
 def bar_chart(key, title, summary, series, items, columns, rows, reference=None) -> Chart:

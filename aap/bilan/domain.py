@@ -1,6 +1,9 @@
 """What the bilan adds: the figures of an edition and across editions, their publication, exports and past editions."""
-from aap.bilan import models  # noqa: F401  (the bilan's tables belong to the app's metadata)
-from aap.bilan import public_views, views
+from aap.bilan import (
+    models,  # noqa: F401  (the bilan's tables belong to the app's metadata)
+    public_views,
+    views,
+)
 from aap.bilan.chart_sets import bilan_charts
 from aap.bilan.charts import decimal_text, percent_text, ratio_text
 from aap.core.domains import Domain

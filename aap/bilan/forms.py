@@ -10,7 +10,8 @@ from aap.core.inputs import Form
 TOO_LONG = _l("Ce texte dépasse 20 000 caractères : raccourcissez-le.")
 NOTE_TOO_LONG = _l("La note de correction dépasse 2 000 caractères : raccourcissez-la.")
 MARKDOWN_HELP = _l("Mise en forme Markdown : une ligne vide entre deux paragraphes, **gras**, *italique*, « - » en "
-                   "début de ligne pour une liste, [texte](https://adresse) pour un lien. Le HTML n'est pas interprété.")
+                   "début de ligne pour une liste, [texte](https://adresse) pour un lien. Le HTML n'est pas "
+                   "interprété.")
 
 
 class TextsForm(Form):

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
-from aap.bilan.access import reads_version
+from aap.bilan.access import manages_bilan, reads_version
 from aap.bilan.chart_sets import bilan_charts
 from aap.bilan.queries import latest_number, published_bilans, published_version, version_lines
 from aap.core.permissions import allow, public
@@ -58,7 +58,8 @@ def version(call_id, number):
     replaced_by = next((line for line in lines if line.number == number + 1), None)
     return render_template("bilan/version.html", call_id=call_id, shown=shown, snapshot=shown.snapshot,
                            charts=bilan_charts(shown.snapshot), lines=lines, replaced_by=replaced_by, latest=lines[-1],
-                           computed_at=computed_at(shown.snapshot), downloads=downloads(call_id, number))
+                           computed_at=computed_at(shown.snapshot), downloads=downloads(call_id, number),
+                           manages=manages_bilan(current_user, call_id))
 
 
 def downloads(call_id: int, number: int) -> list[tuple[str, str]]:

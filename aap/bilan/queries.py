@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from aap.bilan import figures
 from aap.bilan.models import Bilan, BilanVersion
 from aap.calls.models import Call
 from aap.extensions import db
@@ -15,8 +16,6 @@ from aap.extensions import db
 
 def live_figures(call: Call, now: datetime) -> dict:
     """Every figure of the call as it is now, in the snapshot's shape (what publishing would freeze)."""
-    from aap.bilan import figures  # the figures module is written beside this one; read at call time
-
     return figures.snapshot(call, now)
 
 

@@ -20,7 +20,7 @@ bp = Blueprint("bilan_admin", __name__, url_prefix="/admin")
 
 def _managed_call(call_id: int) -> Call:
     call = get_or_404(Call, call_id)
-    if not manages_bilan(current_user, call):
+    if not manages_bilan(current_user, call.id):
         abort(404)
     return call
 

@@ -4,9 +4,9 @@ import itertools
 import re
 from datetime import timedelta
 
-import pytest
-
+from aap.bilan import operations, queries
 from aap.core.models import utcnow
+from aap.extensions import db
 from tests import factories
 
 COUNTER = itertools.count(1)
@@ -21,8 +21,8 @@ def finished_call(title=None, year=2021, edition=15, **fields):
 
 
 def words(response) -> str:
-    """The page's text as read: tags removed, entities decoded, spaces collapsed."""
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", response.get_data(as_text=True))))
+    """The page's text as read: tags removed, entities decoded, spaces collapsed (no-break spaces kept)."""
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", "", response.get_data(as_text=True))))
 
 
 def admin(email=None):
@@ -94,9 +94,9 @@ def in_progress(call, awaiting=3, **changes) -> dict:
     return figures
 
 
-@pytest.fixture
-def figures(monkeypatch):
-    """figures.set(fn) makes fn(call, now) the live figures of every call (the preview's, what publishing freezes)."""
+def figures_by_hand(monkeypatch):
+    """The live figures of every call become `snapshot` (the preview's, what publishing freezes); .set(fn) changes
+    them to fn(call)."""
 
     class Figures:
         maker = staticmethod(snapshot)
@@ -107,3 +107,18 @@ def figures(monkeypatch):
     chosen = Figures()
     monkeypatch.setattr("aap.bilan.queries.live_figures", lambda call, now: chosen.maker(call))
     return chosen
+
+
+def published(call, person, introduction="", commentary="", note=""):
+    """The next version of the call's bilan, published through the operation as the publish view does."""
+    bilan = operations.save_texts(call, introduction, commentary, _stored_digest(call), person)
+    number = (queries.latest_number(call.id) or 0) + 1
+    version = operations.publish(call, person, utcnow(), number,
+                                 operations.texts_digest(bilan.introduction, bilan.commentary), note)
+    db.session.commit()
+    return version
+
+
+def _stored_digest(call) -> str:
+    draft = queries.draft_of(call.id)
+    return operations.texts_digest(draft.introduction, draft.commentary) if draft else operations.texts_digest("", "")

@@ -1,14 +1,21 @@
 """The administrator writes the bilan's texts, previews it, publishes it; a correction is version 2 with its note."""
 import re
+
 import pytest
 from sqlalchemy import func, select
 
+from aap.bilan import operations
 from aap.bilan.models import Bilan, BilanVersion
 from aap.bilan.operations import texts_digest
 from aap.core.formatting import date_time, short_date
 from aap.extensions import db
 from tests import factories
-from tests.bilan.publication_world import admin, figures, finished_call, in_progress, snapshot, words  # noqa: F401
+from tests.bilan.publication_world import admin, figures_by_hand, finished_call, in_progress, snapshot, words
+
+
+@pytest.fixture
+def figures(monkeypatch):
+    return figures_by_hand(monkeypatch)
 
 
 def edit_url(call) -> str:
@@ -208,3 +215,34 @@ def test_the_admin_list_says_where_each_bilan_stands(client, world):
     assert "Appel ESS — 14e édition (2020)" in page and "En cours d'écriture, pas encore publié" in page
     assert f'href="/admin/appels/{call.id}/bilan"' in client.get("/admin/appels").text
     assert f'href="/admin/appels/{call.id}/bilan"' in client.get(f"/admin/appels/{call.id}/modifier").text
+
+
+def test_a_published_version_never_changes_whoever_writes(client, world):
+    call, person = world
+    publish(client, call)
+    [version] = versions(call)
+    version.pdf_state, version.pdf_done, version.pdf_total = "running", 1, 3  # its PDF is made afterwards
+    db.session.commit()
+    for name, value in (("introduction", "Réécrite."), ("snapshot", {}), ("number", 7), ("correction_note", "x")):
+        setattr(version, name, value)
+        with pytest.raises(operations.PublishedVersionFixed):
+            db.session.flush()
+        db.session.rollback()
+    assert versions(call)[0].introduction == "" and versions(call)[0].pdf_state == "running"
+
+
+def test_the_publication_is_announced_once_committed(client, world):
+    call, _person = world
+    announced = []
+
+    def receiver(version):
+        announced.append((version.number, db.session.execute(
+            select(func.count(BilanVersion.id)).where(BilanVersion.id == version.id)).scalar()))
+
+    operations.version_published.connect(receiver)
+    try:
+        publish(client, call)
+        publish(client, call, confirm=False)
+    finally:
+        operations.version_published.disconnect(receiver)
+    assert announced == [(1, 1)]
