@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from aap.bilan.models import Bilan, BilanVersion
 from aap.bulk.models import BulkMessage
 from aap.committee.models import AgendaItem
 from aap.core.models import utcnow
@@ -28,7 +27,7 @@ from aap.notifications.models import Notification
 from aap.review.models import PoolMember
 from aap.workflow import audit, engine
 from tests import factories
-from tests.bilan import publication_world as bilan_world
+from tests.bilan import exports_world
 from tests.committee.agenda_world import make_session
 from tests.decisions import reports_world
 from tests.decisions.payments_world import decision_on, granted_dossier
@@ -413,22 +412,42 @@ MATRIX.update({
     "grant_closing.recoveries": ("GET", "/subventions/titres-de-recettes", staff_only(200)),
     "grant_closing.issued": ("POST", "/subventions/titres-de-recettes/999999/emis", staff_only(404)),
     "report_indicators.edit": ("GET", "/admin/appels/{call}/indicateurs-compte-rendu", admin_only(200)),
+    # a published version's PDF is public (tests/bilan/test_pdf_views.py); the matrix's call has none published
+    "bilan_pdf.status": ("GET", "/bilans/{call}/v999/pdf/etat", everyone(404)),
+    "bilan_pdf.status_json": ("GET", "/bilans/{call}/v999/pdf/etat.json", everyone(404)),
+    "bilan_pdf.download": ("GET", "/bilans/{call}/v999/bilan.pdf", everyone(404)),
+    "bilan_pdf.regenerate": ("POST", "/bilans/{call}/v999/pdf/regenerer", admin_only(404)),
+    "bilan_pdf.preview": ("GET", "/admin/appels/{call}/bilan/apercu.pdf", admin_only(200)),
 })
-BILAN = "/admin/appels/{call}/bilan"
+BILAN_ADMIN = "/admin/appels/{call}/bilan"
+MATRIX.update({
+    # the live figures and open data of any call are the administrators'; a published version and, once one is
+    # published, the call's open data are everyone's (tests/bilan/test_exports_routes.py)
+    "bilan_exports.live": ("GET", BILAN_ADMIN + "/export.xlsx", admin_only(200)),
+    "bilan_exports.live_structures": ("GET", BILAN_ADMIN + "/structures.csv", admin_only(200)),
+    "bilan_exports.live_scdl": ("GET", BILAN_ADMIN + "/subventions.csv", admin_only(200)),
+    "bilan_exports.published": ("GET", "/bilans/{call}/v1/export.json", everyone(200)),
+    "bilan_exports.published#unknown": ("GET", "/bilans/{call}/v2/export.csv", everyone(404)),
+    "bilan_exports.published_structures": ("GET", "/bilans/{call}/v1/structures.csv", everyone(200)),
+    "bilan_exports.public_scdl": ("GET", "/bilans/{call}/subventions.csv", everyone(200)),
+    "bilan_exports.public_scdl#unpublished": ("GET", "/bilans/{draft_call}/subventions.csv", everyone(404)),
+})
 MATRIX.update({
     # administrators write, preview and publish; the matrix's forms are empty: refused as incomplete
     "bilan_admin.index": ("GET", "/admin/bilans", admin_only(200)),
-    "bilan_admin.edit": ("GET", BILAN, admin_only(200)),
-    "bilan_admin.edit#save": ("POST", BILAN, admin_only(400)),
+    "bilan_admin.edit": ("GET", BILAN_ADMIN, admin_only(200)),
+    "bilan_admin.edit#save": ("POST", BILAN_ADMIN, admin_only(400)),
     "bilan_admin.edit#unknown": ("GET", "/admin/appels/99999999/bilan", admin_only(404)),
-    "bilan_admin.preview": ("GET", BILAN + "/apercu", admin_only(200)),
-    "bilan_admin.publish": ("POST", BILAN + "/publier", admin_only(400)),
-    # a published version is everyone's, with no account; a bilan never published is no one's to read there
+    "bilan_admin.preview": ("GET", BILAN_ADMIN + "/apercu", admin_only(200)),
+    "bilan_admin.publish": ("POST", BILAN_ADMIN + "/publier", admin_only(400)),
+    # a published version (the matrix's call has one) is everyone's, with no account; a bilan never published, or a
+    # version that does not exist, is no one's to read there
     "public_bilans.index": ("GET", "/bilans", everyone(200)),
-    "public_bilans.latest": ("GET", "/bilans/{bilan_call}", everyone(to("/bilans/{bilan_call}/v1"))),
-    "public_bilans.latest#draft": ("GET", "/bilans/{call}", everyone(404)),
-    "public_bilans.version": ("GET", "/bilans/{bilan_call}/v1", everyone(200)),
-    "public_bilans.version#draft": ("GET", "/bilans/{call}/v1", everyone(404)),
+    "public_bilans.latest": ("GET", "/bilans/{call}", everyone(to("/bilans/{call}/v1"))),
+    "public_bilans.latest#draft": ("GET", "/bilans/{draft_call}", everyone(404)),
+    "public_bilans.version": ("GET", "/bilans/{call}/v1", everyone(200)),
+    "public_bilans.version#unknown": ("GET", "/bilans/{call}/v2", everyone(404)),
+    "public_bilans.version#draft": ("GET", "/bilans/{draft_call}/v1", everyone(404)),
 })
 UNGUARDED = {"static"}
 
@@ -491,7 +510,7 @@ def world(session):
     tranche = plan_tranches(granted_decision, utcnow())[0]
     db.session.commit()
     report_ids = reports_world.matrix_ids(call, organisation, users["holder"])
-    bilan_call = published_bilan(users["admin"])
+    exports_world.publish(call, exports_world.snapshot(), 1)
     receipt = db.session.execute(db.select(Receipt).where(Receipt.dossier_id == submitted.id)).scalar_one()
     notification = db.session.execute(db.select(Notification).where(Notification.user_id == users["holder"].id)
                                       .order_by(Notification.id)).scalars().first()
@@ -503,20 +522,7 @@ def world(session):
                    "grant": grant.id,
                    "committee_session": committee_session.id, "agenda_item": agenda_item.id, "funder": funder.id,
                    "seat": seat.id, "decision": decision.id, **report_ids,
-                   "granted": granted.id, "granted_decision": granted_decision.id, "tranche": tranche.id,
-                   "bilan_call": bilan_call.id}
-
-
-def published_bilan(person):
-    """A finished call whose bilan has one published version, frozen from figures written by hand."""
-    call = bilan_world.finished_call(title="Appel ESS — bilan publié")
-    bilan = Bilan(call_id=call.id, introduction="Une édition.", commentary="")
-    db.session.add(bilan)
-    db.session.flush()
-    db.session.add(BilanVersion(bilan_id=bilan.id, number=1, snapshot=bilan_world.snapshot(call), published_at=utcnow(),
-                                published_by_id=person.id, published_by_label=person.display_name))
-    db.session.commit()
-    return call
+                   "granted": granted.id, "granted_decision": granted_decision.id, "tranche": tranche.id}
 
 
 def outcome(response) -> str | int:

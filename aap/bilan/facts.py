@@ -2,7 +2,7 @@
 
 Each figure is a GROUP BY over `dossier_facts(...)`; nothing here loops over dossiers in Python.
 """
-from sqlalchemy import Float, and_, case, cast, func, literal, select, union
+from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Float as FloatType
@@ -47,64 +47,65 @@ def in_force():
     return and_(Decision.released_at.is_not(None), Decision.superseded.is_(False), Decision.outcome == GRANTED)
 
 
-def _granted():
+def _granted(scope):
     return (select(Decision.dossier_id, func.sum(Decision.amount).label("granted"),
                    func.count(Decision.id).label("grants"))
-            .where(in_force()).group_by(Decision.dossier_id).subquery("granted"))
+            .where(in_force(), Decision.dossier_id.in_(scope)).group_by(Decision.dossier_id).subquery("granted"))
 
 
-def _decided():
+def _decided(scope):
     """When the dossier was first told yes or no (an adjournment is not an answer)."""
     return (select(Decision.dossier_id, func.min(Decision.released_at).label("decided_at"))
-            .where(Decision.released_at.is_not(None), Decision.outcome.in_((GRANTED, REFUSED)))
+            .where(Decision.released_at.is_not(None), Decision.outcome.in_((GRANTED, REFUSED)),
+                   Decision.dossier_id.in_(scope))
             .group_by(Decision.dossier_id).subquery("decided"))
 
 
-def _paid():
+def _paid(scope):
     return (select(Decision.dossier_id, func.sum(PaymentTranche.amount).label("paid"),
                    func.min(PaymentTranche.paid_on).label("first_paid_on"))
             .join(PaymentTranche, PaymentTranche.decision_id == Decision.id)
-            .where(in_force(), PaymentTranche.paid_on.is_not(None), PaymentTranche.cancelled.is_(False))
+            .where(in_force(), PaymentTranche.paid_on.is_not(None), PaymentTranche.cancelled.is_(False),
+                   Decision.dossier_id.in_(scope))
             .group_by(Decision.dossier_id).subquery("paid"))
 
 
-def _examined():
-    """Dossiers someone examined: a review handed in, a committee's recommendation, or a decision."""
-    examined = union(
-        select(Review.dossier_id).where(Review.state == SUBMITTED),
-        select(AgendaItem.dossier_id).where(AgendaItem.recommendation.is_not(None)),
-        select(Decision.dossier_id).where(Decision.released_at.is_not(None),
-                                          Decision.outcome.in_((GRANTED, REFUSED)))).subquery()
-    return select(examined.c.dossier_id).distinct().subquery("examined")
+def _examined(decided):
+    """Someone examined the dossier: a review handed in, a committee's recommendation, or an answer given."""
+    reviewed = select(Review.id).where(Review.dossier_id == Dossier.id, Review.state == SUBMITTED).exists()
+    discussed = (select(AgendaItem.id)
+                 .where(AgendaItem.dossier_id == Dossier.id, AgendaItem.recommendation.is_not(None)).exists())
+    return case((or_(reviewed, discussed, decided.c.decided_at.is_not(None)), 1), else_=0)
 
 
 def _proposed():
     """The amount of the committee's latest recommendation that names one."""
-    latest = (select(func.max(AgendaItem.id).label("item_id"))
-              .where(AgendaItem.recommendation.is_not(None), AgendaItem.amount.is_not(None))
-              .group_by(AgendaItem.dossier_id).subquery())
-    return (select(AgendaItem.dossier_id, AgendaItem.amount.label("proposed"))
-            .join(latest, latest.c.item_id == AgendaItem.id).subquery("proposed"))
+    return (select(AgendaItem.amount)
+            .where(AgendaItem.dossier_id == Dossier.id, AgendaItem.recommendation.is_not(None),
+                   AgendaItem.amount.is_not(None))
+            .order_by(AgendaItem.id.desc()).limit(1).correlate(Dossier).scalar_subquery())
 
 
-def _jobs_created():
+def _jobs_created(scope):
     return (select(FinalReport.dossier_id, cast(FinalReport.content["jobs_fte"].as_string(), Float).label("jobs"))
-            .where(FinalReport.state == ACCEPTED).subquery("reports"))
+            .where(FinalReport.state == ACCEPTED, FinalReport.dossier_id.in_(scope)).subquery("reports"))
 
 
 def dossier_facts(*conditions, commune=Organisation.commune_insee):
     """The received dossiers matching `conditions` (on Dossier), one row each; `commune` maps the territory."""
-    granted, decided, paid = _granted(), _decided(), _paid()
-    examined, proposed, reports = _examined(), _proposed(), _jobs_created()
+    received = (Dossier.submitted_at.is_not(None), *conditions)
+    scope = select(Dossier.id).where(*received)
+    granted, decided, paid = _granted(scope), _decided(scope), _paid(scope)
+    reports = _jobs_created(scope)
     funded = func.coalesce(granted.c.grants, 0) > 0
     return (select(
         Dossier.id.label("dossier_id"), Dossier.call_id, Dossier.organisation_id, Dossier.strand_id,
         commune.label("commune"), Organisation.legal_form, Organisation.in_qpv,
         case((Dossier.eligible.is_(True), 1), else_=0).label("eligible"),
-        case((examined.c.dossier_id.is_not(None), 1), else_=0).label("examined"),
+        _examined(decided).label("examined"),
         case((funded, 1), else_=0).label("funded"),
         func.coalesce(Dossier.requested_amount, 0).label("requested"),
-        proposed.c.proposed, func.coalesce(granted.c.granted, 0).label("granted"),
+        _proposed().label("proposed"), func.coalesce(granted.c.granted, 0).label("granted"),
         func.coalesce(paid.c.paid, 0).label("paid"),
         Dossier.project_budget, Dossier.jobs_planned, reports.c.jobs.label("jobs_created"),
         Dossier.submitted_at, decided.c.decided_at, paid.c.first_paid_on)
@@ -112,11 +113,8 @@ def dossier_facts(*conditions, commune=Organisation.commune_insee):
         .outerjoin(granted, granted.c.dossier_id == Dossier.id)
         .outerjoin(decided, decided.c.dossier_id == Dossier.id)
         .outerjoin(paid, paid.c.dossier_id == Dossier.id)
-        .outerjoin(examined, examined.c.dossier_id == Dossier.id)
-        .outerjoin(proposed, proposed.c.dossier_id == Dossier.id)
         .outerjoin(reports, reports.c.dossier_id == Dossier.id)
-        .where(Dossier.submitted_at.is_not(None), *conditions)
-        .subquery("facts"))
+        .where(*received).subquery("facts"))
 
 
 def percentiles(delays, *fractions):

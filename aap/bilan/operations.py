@@ -8,7 +8,6 @@ import hashlib
 import json
 from datetime import datetime
 
-from blinker import Namespace
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import event, func, inspect, select
@@ -16,6 +15,7 @@ from sqlalchemy import event, func, inspect, select
 from aap.auth.models import User
 from aap.bilan import queries
 from aap.bilan.models import Bilan, BilanVersion
+from aap.bilan.pdf_tasks import queue_version_pdf
 from aap.calls.models import Call
 from aap.core.formatting import date_time
 from aap.extensions import db
@@ -24,12 +24,6 @@ from aap.extensions import db
 MAX_TEXT = 20_000
 #: the longest note of a correction
 MAX_NOTE = 2_000
-
-_signals = Namespace()
-#: a version was published (sender: the BilanVersion); the view sends it once committed, so that a receiver may
-#: queue work about a row that exists (the version's PDF)
-version_published = _signals.signal("bilan-version-published")
-
 
 class BilanRefused(Exception):
     """A write of the bilan that cannot be made; `message` says why in French, `field` where; nothing was written."""
@@ -143,7 +137,8 @@ def _checked_note(number: int, note: str | None) -> str:
 def publish(call: Call, user, now: datetime, number: int, seen: str, correction_note: str = "") -> BilanVersion:
     """Freeze the saved texts and the figures as they are now into version `number` (the next one, or refused).
 
-    `seen` is the texts_digest the preview showed: what is published is what was read.
+    `seen` is the texts_digest the preview showed: what is published is what was read. Its PDF is queued, to be
+    printed once this transaction commits.
     """
     bilan = lock_bilan(call)
     _check_turn(bilan, number)
@@ -161,6 +156,7 @@ def publish(call: Call, user, now: datetime, number: int, seen: str, correction_
                            published_by_id=user.id, published_by_label=user.display_name)
     db.session.add(version)
     db.session.flush()
+    queue_version_pdf(version)
     return version
 
 

@@ -5,7 +5,7 @@ was never published does not exist for the public (404).
 """
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from aap.bilan.access import manages_bilan, reads_version
@@ -14,17 +14,6 @@ from aap.bilan.queries import latest_number, published_bilans, published_version
 from aap.core.permissions import allow, public
 
 bp = Blueprint("public_bilans", __name__, url_prefix="/bilans")
-
-#: the export formats of a version, in the order the page offers them
-EXPORT_FORMATS = ("pdf", "csv", "xlsx", "json", "scdl")
-EXPORT_ENDPOINT = "bilan_exports.version_export"
-
-
-def export_url(call_id: int, number: int, fmt: str) -> str | None:
-    """The link to a version's export, or None while the exports are not part of the app."""
-    if EXPORT_ENDPOINT not in current_app.view_functions:
-        return None
-    return url_for(EXPORT_ENDPOINT, call_id=call_id, number=number, fmt=fmt)
 
 
 def computed_at(snapshot: dict) -> datetime | None:
@@ -58,11 +47,5 @@ def version(call_id, number):
     replaced_by = next((line for line in lines if line.number == number + 1), None)
     return render_template("bilan/version.html", call_id=call_id, shown=shown, snapshot=shown.snapshot,
                            charts=bilan_charts(shown.snapshot), lines=lines, replaced_by=replaced_by, latest=lines[-1],
-                           computed_at=computed_at(shown.snapshot), downloads=downloads(call_id, number),
-                           manages=manages_bilan(current_user, call_id))
+                           computed_at=computed_at(shown.snapshot), manages=manages_bilan(current_user, call_id))
 
-
-def downloads(call_id: int, number: int) -> list[tuple[str, str]]:
-    """(format, link) of each export of the version; none while the exports are not part of the app."""
-    links = [(fmt, export_url(call_id, number, fmt)) for fmt in EXPORT_FORMATS]
-    return [(fmt, link) for fmt, link in links if link is not None]

@@ -116,7 +116,6 @@ def publish(call_id):
         return _refused(call, form, operations.BilanRefused(
             _("Une autre publication de ce bilan vient d'avoir lieu : rien n'a été publié. Relisez l'aperçu, puis "
               "recommencez.")))
-    operations.version_published.send(version)
     flash(_("La version %(n)d du bilan est publiée : elle est publique et ne change plus.", n=version.number),
           "success")
     return redirect(url_for("public_bilans.version", call_id=call.id, number=version.number))

@@ -22,5 +22,17 @@ def pdf_document(document: bytes, filename: str) -> Response:
                              "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'"})
 
 
-def refuse_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"external resource refused in a PDF: {url[:80]}")
+class _RefusingFetcher:
+    """Every image or stylesheet a document names is left out: the page prints without it, and nothing is fetched.
+
+    WeasyPrint skips a resource whose fetcher raises, provided the fetcher says that errors are not fatal; a plain
+    function says nothing, and the whole document then fails.
+    """
+
+    _fail_on_errors = False
+
+    def __call__(self, url: str, *args, **kwargs):
+        raise ValueError(f"external resource refused in a PDF: {url[:80]}")
+
+
+refuse_fetch = _RefusingFetcher()

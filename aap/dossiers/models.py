@@ -93,6 +93,10 @@ class Dossier(TimestampMixin, db.Model):
                        for f in self.form_version.definition.fields() if f.type == "file"]
         return pieces
 
+    def publication(self) -> dict:
+        """What the holder agreed to see published in the bilan if supported; receipts seal it."""
+        return {"consent": bool(self.publication_consent), "summary": self.public_summary or ""}
+
     def can(self, action: str, user) -> bool:
         return access(user, self).allows(action)
 

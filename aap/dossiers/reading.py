@@ -87,6 +87,8 @@ class Source:
     attachments: tuple[tuple[str, str, int, int | None], ...]
     #: the pieces asked for: (key, label)
     asked: tuple[tuple[str, str], ...]
+    #: {"consent": bool, "summary": str}: what the holder agreed to see published in the bilan; None on older receipts
+    publication: dict | None = None
 
 
 def current_source(dossier) -> Source:
@@ -101,7 +103,7 @@ def current_source(dossier) -> Source:
                   str(dossier.requested_amount) if dossier.requested_amount is not None else None, identity,
                   dossier.form_version, dossier.answers or {},
                   tuple((a.kind, a.file_name, a.file_size, a.id) for a in dossier.attachments),
-                  tuple((piece["key"], piece["label"]) for piece in dossier.pieces()))
+                  tuple((piece["key"], piece["label"]) for piece in dossier.pieces()), dossier.publication())
 
 
 def receipt_source(receipt) -> Source:
@@ -117,7 +119,7 @@ def receipt_source(receipt) -> Source:
                   content.get("title", ""), content.get("summary", ""), content.get("requested_amount"), identity,
                   version, content.get("answers") or {},
                   tuple((a["kind"], a["name"], a["size"], None) for a in content.get("attachments", [])),
-                  tuple(asked))
+                  tuple(asked), content.get("publication"))
 
 
 def build(source: Source, identity_hidden: bool, withheld=lambda kind: False, dossier_id=None) -> Reading:
@@ -136,6 +138,12 @@ def _dossier_lines(source: Source) -> tuple[Line, ...]:
                  else Line(_("Montant demandé"), "missing"))
     lines.append(Line(_("Description du projet"), "long_text", source.summary) if source.summary.strip()
                  else Line(_("Description du projet"), "missing"))
+    if source.publication is not None:
+        consent = source.publication.get("consent")
+        lines.append(Line(_("Publication dans le bilan"), "text",
+                          _("Acceptée, si le projet est soutenu") if consent else _("Non acceptée")))
+        if consent and (source.publication.get("summary") or "").strip():
+            lines.append(Line(_("Résumé public du projet"), "long_text", source.publication["summary"]))
     return tuple(lines)
 
 

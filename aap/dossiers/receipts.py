@@ -74,6 +74,7 @@ def submitted_content(dossier) -> dict:
         "organisation_details": organisation_details(organisation), "title": dossier.title, "summary": dossier.summary,
         "requested_amount": str(dossier.requested_amount) if dossier.requested_amount is not None else None,
         "strand": dossier.strand.name if dossier.strand else None,
+        "publication": dossier.publication(),
         "attachments": [{"kind": a.kind, "name": a.file_name, "size": a.file_size, "sha256": a.file_sha256}
                         for a in dossier.attachments],
         # the questionnaire as answered, in the JSON form it is stored in, so the checksum covers it too

@@ -143,3 +143,28 @@ def test_the_figures_cost_the_same_queries_for_4_dossiers_as_for_40(app, session
         figures = snapshot(call, NOW)
     assert figures["funnel"]["received"] == 40
     assert many.n == few.n
+
+
+def test_a_review_or_a_recommendation_counts_as_examined_and_the_latest_amount_as_proposed(session):
+    from aap.committee.models import AgendaItem, CommitteeSession
+    from aap.review.models import SUBMITTED, GridVersion, Review
+
+    call = world.edition(2021, 15)
+    discussed = world.received(call, world.structure(), "9000", state="committee_opinion")
+    reviewed = world.received(call, world.structure(), "5000", state="in_review")
+    world.received(call, world.structure(), "4000", state="in_review")
+    day = datetime(2021, 9, 1, 14, tzinfo=timezone.utc)
+    sessions = [CommitteeSession(call_id=call.id, title=f"Séance {n}", starts_at=day, ends_at=day) for n in (1, 2)]
+    grid = GridVersion(call_id=call.id, version=1, criteria=[])
+    db.session.add_all([*sessions, grid])
+    db.session.flush()
+    db.session.add_all([AgendaItem(session_id=sessions[0].id, dossier_id=discussed.id, recommendation="postponed",
+                                   amount=8000),
+                        AgendaItem(session_id=sessions[1].id, dossier_id=discussed.id, recommendation="favorable",
+                                   amount=7000),
+                        Review(dossier_id=reviewed.id, user_id=world.factories.make_user().id,
+                               grid_version_id=grid.id, state=SUBMITTED)])
+    db.session.commit()
+    figures = snapshot(call, NOW)
+    assert figures["funnel"]["reviewed"] == 2
+    assert figures["amounts"]["proposed"] == "7000.00"

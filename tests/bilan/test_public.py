@@ -117,10 +117,14 @@ def test_every_value_is_escaped(client, person, figures):
     assert "&lt;script&gt;" in client.get("/bilans").text
 
 
-def test_the_downloads_are_offered_once_the_exports_exist(client, person):
+def test_the_version_links_its_exports_and_says_where_its_pdf_stands(client, person):
     call = finished_call()
     published(call, person)
-    assert "Les téléchargements de ce bilan ne sont pas encore disponibles." in words(client.get(f"/bilans/{call.id}/v1"))
+    answer = client.get(f"/bilans/{call.id}/v1")
+    for link in ("v1/export.csv", "v1/export.xlsx", "v1/export.json", "v1/structures.csv", "subventions.csv"):
+        assert f'href="/bilans/{call.id}/{link}"' in answer.text
+    assert "PDF en préparation — 0 / " in words(answer)
+    assert client.get(f"/bilans/{call.id}/v1/export.json").status_code == 200
 
 
 def test_the_site_leads_to_the_bilans(client, session):

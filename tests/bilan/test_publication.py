@@ -8,6 +8,7 @@ from aap.bilan import operations
 from aap.bilan.models import Bilan, BilanVersion
 from aap.bilan.operations import texts_digest
 from aap.core.formatting import date_time, short_date
+from aap.core.queue import get_queue
 from aap.extensions import db
 from tests import factories
 from tests.bilan.publication_world import admin, figures_by_hand, finished_call, in_progress, snapshot, words
@@ -231,18 +232,14 @@ def test_a_published_version_never_changes_whoever_writes(client, world):
     assert versions(call)[0].introduction == "" and versions(call)[0].pdf_state == "running"
 
 
-def test_the_publication_is_announced_once_committed(client, world):
+def test_publishing_queues_the_versions_pdf_once_committed(client, world, worker, app):
     call, _person = world
-    announced = []
-
-    def receiver(version):
-        announced.append((version.number, db.session.execute(
-            select(func.count(BilanVersion.id)).where(BilanVersion.id == version.id)).scalar()))
-
-    operations.version_published.connect(receiver)
-    try:
-        publish(client, call)
-        publish(client, call, confirm=False)
-    finally:
-        operations.version_published.disconnect(receiver)
-    assert announced == [(1, 1)]
+    publish(client, call, confirm=False)
+    assert get_queue(app).count == 0  # a refused publication queues nothing
+    publish(client, call)
+    assert get_queue(app).count == 1
+    [version] = versions(call)
+    assert version.pdf_state == "queued" and version.pdf_total > 0
+    worker.drain()
+    assert versions(call)[0].pdf_state == "ready"
+    assert f'href="/bilans/{call.id}/v1/bilan.pdf"' in client.get(f"/bilans/{call.id}/v1").text

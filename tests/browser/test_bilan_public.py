@@ -1,6 +1,6 @@
 """An administrator writes the bilan's introduction, previews it and publishes it, then a correction; a visitor with
-no account finds it from the menu, reads its charts beside their data tables, and the first version's notice. axe
-checks each page, with the site's CSP enforced."""
+no account finds it from the menu, reads its charts beside their data tables, finds its PDF, and the first version's
+notice. axe checks each page, with the site's CSP enforced."""
 import re
 
 import pytest
@@ -74,10 +74,11 @@ def check_charts(page):
     expect(communes.get_by_role("rowheader", name="Pierrefitte-sur-Seine")).to_be_visible()
 
 
-def test_a_published_bilan_is_read_by_anyone_with_its_charts_and_tables(browsers, bilan_world):
+def test_a_published_bilan_is_read_by_anyone_with_its_charts_and_tables(browsers, bilan_world, live_worker):
     admin = browsers()
     sign_in(admin, *bilan_world["admin"])
     publish_with_texts(admin, bilan_world["call"])
+    live_worker.drain()  # the version's PDF, queued by its publication
     visitor = browsers()
     visitor.goto("/")
     visitor.audit()
@@ -86,6 +87,7 @@ def test_a_published_bilan_is_read_by_anyone_with_its_charts_and_tables(browsers
     visitor.get_by_role("link", name=f"Bilan — {TITLE}").click()
     visitor.audit()
     check_charts(visitor)
+    expect(visitor.get_by_role("link", name=re.compile(r"Télécharger le PDF \(\d+ Ko\)"))).to_be_visible()
     main = visitor.get_by_role("main")
     expect(main).to_contain_text("Atelier A")  # its holder consented to publication
     expect(main).not_to_contain_text("Brasserie B")
