@@ -243,3 +243,15 @@ def test_publishing_queues_the_versions_pdf_once_committed(client, world, worker
     worker.drain()
     assert versions(call)[0].pdf_state == "ready"
     assert f'href="/bilans/{call.id}/v1/bilan.pdf"' in client.get(f"/bilans/{call.id}/v1").text
+
+
+def test_a_refused_correction_keeps_its_note_as_typed(client, world):
+    call, _person = world
+    publish(client, call)
+    page = client.get(edit_url(call) + "/apercu").text
+    save(client, call, "Changé dans un autre onglet.")
+    answer = client.post(edit_url(call) + "/publier", data={
+        "number": "2", "seen": hidden(page, "seen"), "confirm": "y", "correction_note": "Le montant versé rectifié."})
+    assert answer.status_code == 409 and "ont été modifiés" in answer.page
+    assert "Le montant versé rectifié.</textarea>" in answer.page
+    assert [version.number for version in versions(call)] == [1]
