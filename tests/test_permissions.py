@@ -439,6 +439,23 @@ MATRIX.update({
     "bilan_exports.public_scdl": ("GET", "/bilans/{call}/subventions.csv", everyone(200)),
     "bilan_exports.public_scdl#unpublished": ("GET", "/bilans/{draft_call}/subventions.csv", everyone(404)),
 })
+MATRIX.update({
+    # administrators write, preview and publish; the matrix's forms are empty: refused as incomplete
+    "bilan_admin.index": ("GET", "/admin/bilans", admin_only(200)),
+    "bilan_admin.edit": ("GET", BILAN_ADMIN, admin_only(200)),
+    "bilan_admin.edit#save": ("POST", BILAN_ADMIN, admin_only(400)),
+    "bilan_admin.edit#unknown": ("GET", "/admin/appels/99999999/bilan", admin_only(404)),
+    "bilan_admin.preview": ("GET", BILAN_ADMIN + "/apercu", admin_only(200)),
+    "bilan_admin.publish": ("POST", BILAN_ADMIN + "/publier", admin_only(400)),
+    # a published version (the matrix's call has one) is everyone's, with no account; a bilan never published, or a
+    # version that does not exist, is no one's to read there
+    "public_bilans.index": ("GET", "/bilans", everyone(200)),
+    "public_bilans.latest": ("GET", "/bilans/{call}", everyone(to("/bilans/{call}/v1"))),
+    "public_bilans.latest#draft": ("GET", "/bilans/{draft_call}", everyone(404)),
+    "public_bilans.version": ("GET", "/bilans/{call}/v1", everyone(200)),
+    "public_bilans.version#unknown": ("GET", "/bilans/{call}/v2", everyone(404)),
+    "public_bilans.version#draft": ("GET", "/bilans/{draft_call}/v1", everyone(404)),
+})
 UNGUARDED = {"static"}
 
 

@@ -6,9 +6,21 @@ from aap.bilan import (
     models,  # noqa: F401  (the bilan's tables belong to the app's metadata)
     pdf_tasks,
     pdf_views,
+    public_views,
+    views,
 )
+from aap.bilan.chart_sets import bilan_charts
+from aap.bilan.charts import decimal_text, percent_text, ratio_text
 from aap.bilan.history_cli import import_history
 from aap.core.domains import Domain
 
-DOMAIN = Domain("bilan", blueprints=(pdf_views.bp, export_views.bp, history_views.bp),
-                commands=(cli.bilan_commands, import_history), sweeps=(("bilan_pdfs", pdf_tasks.requeue_lost),))
+
+def _setup(app) -> None:
+    """What the bilan's templates use: its charts and the way its rates read."""
+    app.add_template_global(bilan_charts)
+    app.jinja_env.filters.update(bilan_percent=percent_text, bilan_ratio=ratio_text, bilan_decimal=decimal_text)
+
+
+DOMAIN = Domain("bilan", blueprints=(views.bp, public_views.bp, pdf_views.bp, export_views.bp, history_views.bp),
+                commands=(cli.bilan_commands, import_history), sweeps=(("bilan_pdfs", pdf_tasks.requeue_lost),),
+                setup=_setup)
