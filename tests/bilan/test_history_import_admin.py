@@ -139,6 +139,7 @@ def test_the_admin_area_links_the_import(app, client, session, login_as):
     page = client.get(PAGE).text
     assert '<a href="/admin/historique" aria-current="page">' in page
     assert 'href="/admin/historique"' in client.get("/admin/appels").text
+    assert 'href="/admin/historique"' in client.get("/admin/bilans").text
 
 
 def test_the_list_of_imports_costs_the_same_whatever_their_number(app, client, session, login_as, count_queries):
