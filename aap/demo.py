@@ -14,6 +14,8 @@ from aap.auth import operations as auth_operations
 from aap.auth.models import User
 from aap.auth.passwords import hash_password, password_problems
 from aap.auth.totp import new_secret
+from aap.bilan.models import Bilan
+from aap.bilan.operations import publish, save_texts, texts_digest
 from aap.bulk import operations as bulk
 from aap.bulk.models import BulkMessage
 from aap.calls.models import Call, Strand
@@ -94,6 +96,7 @@ def load_demo() -> dict:
     edition = db.session.execute(db.select(Call).where(Call.title == EDITION_2021)).scalars().first()
     load_review_demo(call, edition, people["committee"])
     load_committee_demo(call, people["instructor"], people["committee"])
+    _demo_bilan(edition, people["admin"])
     db.session.commit()
     path.write_text(json.dumps(logins, indent=2, ensure_ascii=False))
     path.chmod(0o600)
@@ -176,6 +179,24 @@ def _demo_dossiers(call: Call, people: dict) -> None:
                 save_ticks(dossier.id, actor, points, checklist.fingerprint(checklist.ticks_of(dossier)))
             else:
                 engine.apply_transition(dossier.id, name, actor, data)
+
+
+BILAN_INTRODUCTION = (
+    "Depuis 2007, l'appel à projets de l'économie sociale et solidaire accompagne les structures du territoire, "
+    "de leur création à leurs coopérations. Ce bilan présente la quinzième édition et le chemin parcouru.")
+BILAN_COMMENTARY = (
+    "La demande a dépassé l'enveloppe de l'édition : le comité de projets a retenu les projets les plus "
+    "avancés, en veillant à l'équilibre entre les trois volets et les communes.")
+
+
+def _demo_bilan(edition: Call, admin: User) -> None:
+    """The 2021 edition's bilan, published once: the public pages and the open data have something to show."""
+    bilan = db.session.execute(db.select(Bilan).where(Bilan.call_id == edition.id)).scalar()
+    if bilan is not None and bilan.versions:
+        return
+    save_texts(edition, BILAN_INTRODUCTION, BILAN_COMMENTARY, texts_digest(*(
+        (bilan.introduction, bilan.commentary) if bilan else ("", ""))), admin)
+    publish(edition, admin, utcnow(), 1, texts_digest(BILAN_INTRODUCTION, BILAN_COMMENTARY))
 
 
 def _demo_bulk_message(call: Call, admin: User) -> None:

@@ -33,8 +33,10 @@ FORMS = ["association"] * 6 + ["scic", "scop", "esus"]
 #: (how many, the steps after submission)
 OUTCOMES = [(15, ["declare_eligible", "schedule_committee", "record_opinion", GRANTED]),
             (20, ["declare_eligible", "schedule_committee", "record_opinion", REFUSED]),
-            (5, ["declare_ineligible"]), (3, ["withdraw"]), (2, ["declare_eligible", "schedule_committee",
-                                                                 "record_opinion", POSTPONED])]
+            (5, ["declare_ineligible"]), (3, ["withdraw"]),
+            # adjourned at the first session, refused at the next: every dossier of the edition has its answer
+            (2, ["declare_eligible", "schedule_committee", "record_opinion", POSTPONED, "reschedule",
+                 "record_opinion", REFUSED])]
 DECISIONS = (GRANTED, REFUSED, POSTPONED)
 #: five grants a strand, and the smallest strand holds 30,000 €
 GRANT_CAP = Decimal(6000)

@@ -94,3 +94,18 @@ def test_the_demo_loads_its_past_once_and_the_example_file_adds_to_its_editions(
     example = run(EXAMPLE.read_bytes(), name="historique-exemple.csv")
     assert example.problems == [] and example.record.created["calls"] == 0
     assert example.record.created["dossiers"] == 12
+
+
+def test_the_demo_publishes_the_bilan_of_its_2021_edition_once(app, session, tmp_path, monkeypatch, client):
+    from aap.bilan.models import BilanVersion
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    load_demo()
+    load_demo()
+    [version] = db.session.execute(select(BilanVersion)).scalars().all()
+    frozen = version.snapshot
+    assert (frozen["call"]["year"], frozen["call"]["awaiting"], frozen["call"]["in_progress"]) == (2021, 0, False)
+    assert frozen["funnel"]["funded"] == 15 and len(frozen["trends"]) == 15
+    assert frozen["paths"]["several_times"] >= 10
+    page = client.get(f"/bilans/{version.bilan.call_id}/v1")
+    assert page.status_code == 200 and "quinzième édition" in page.text
