@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from schwifty import IBAN
+
 from aap.auth.models import User
 from aap.bilan.history_operations import DEFAULT_WORKFLOW, import_file
 from aap.bilan.history_template import write_csv
@@ -12,7 +14,10 @@ from aap.calls.models import Call, Strand
 from aap.calls.operations import open_call
 from aap.core.formatting import PARIS
 from aap.core.models import utcnow
-from aap.decisions.models import GRANTED, POSTPONED, REFUSED
+from aap.decisions.bank_operations import BankDetails, record_bank_details
+from aap.decisions.grant_models import PaymentTranche
+from aap.decisions.models import GRANTED, POSTPONED, REFUSED, Decision
+from aap.decisions.payments_operations import PaymentInput, record_payment
 from aap.decisions.release import decide_at_once
 from aap.dossiers.models import Dossier
 from aap.dossiers.notifications import MUTED
@@ -79,11 +84,15 @@ def _dossiers(call: Call, people: dict, rng: random.Random) -> None:
                                     title=f"{rng.choice(KINDS)} {rng.choice(PLACES)}", requested_amount=amount,
                                     summary="Projet de l'édition 2021.", strand=call.strands[number % 3])
             engine.apply_transition(dossier.id, "submit", holder, now=submitted_at)
+            # the demo's dossiers have no questionnaire: the figures the bilan sums are given as a budget would
+            dossier.project_budget, dossier.jobs_planned = amount * rng.randint(2, 6), Decimal(rng.choice((0, 1, 2)))
             moment = CLOSES + timedelta(days=10)
             for step in steps:
                 moment += timedelta(days=rng.randint(3, 20))
                 if step in DECISIONS:
                     _decide(dossier, step, min(amount, GRANT_CAP), people["admin"], moment)
+                    if step == GRANTED:
+                        _pay_advance(dossier, holder, people["admin"], moment + timedelta(days=rng.randint(25, 55)))
                     continue
                 data = {"comment": "Décision du comité de projets."}
                 actor = holder if step == "withdraw" else people["admin"]
@@ -97,6 +106,19 @@ def _decide(dossier, outcome: str, amount: Decimal, admin, now: datetime) -> Non
             "motivation": "" if outcome == GRANTED else "Décision du comité de projets.",
             "deliberation_reference": f"DEL-2021-{dossier.id:03d}", "deliberation_date": now.astimezone(PARIS).date()}
     decide_at_once(dossier, None, form, admin, now)
+
+
+def _pay_advance(dossier, holder, admin, paid_at: datetime) -> None:
+    """The holder gives the organisation's account, and the advance is paid some weeks after the decision."""
+    details = BankDetails(dossier.organisation.name[:70], IBAN.generate("FR", bank_code="30003", branch_code="01000",
+                                                                       account_code=f"{dossier.id:011d}").compact,
+                          "SOGEFRPP")
+    record_bank_details(dossier, details, holder, paid_at - timedelta(days=10))
+    in_force = db.select(PaymentTranche).join(Decision).where(Decision.dossier_id == dossier.id,
+                                                               Decision.released_at.is_not(None))
+    advance = db.session.execute(in_force.order_by(PaymentTranche.position).limit(1)).scalar_one()
+    record_payment(advance.id, PaymentInput(paid_at.astimezone(PARIS).date(), f"MANDAT-2021-{dossier.id:04d}"),
+                   admin, paid_at)
 
 
 def _organisation(number: int, commune: str, rng: random.Random) -> tuple[User, Organisation]:

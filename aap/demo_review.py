@@ -25,7 +25,8 @@ REVIEWERS = [("Nadia Benali", "networks", 0), ("Hugo Lefèvre", "networks", 1), 
              ("Fatou Diallo", "public_funders", -1), ("Marc Petit", "public_funders", 0),
              ("Élise Robert", "elected", 0)]
 #: a dossier's merit on 0–5 by what became of it
-MERIT = {"granted": 4, "refused": 2, "postponed": 3}
+#: how the reviewers rated each outcome's dossiers; the grants have had their advance paid since
+MERIT = {"granted": 4, "advance_paid": 4, "refused": 2, "postponed": 3}
 
 
 def load_review_demo(current: Call, edition_2021: Call | None, committee: User) -> None:
@@ -70,7 +71,7 @@ def _review_2021(call: Call) -> None:
     grid = _new_grid(call)
     members = _pool(call)
     dossiers = db.session.execute(db.select(Dossier).where(Dossier.call_id == call.id, Dossier.state.in_(
-        ["granted", "refused", "postponed"])).order_by(Dossier.id)).scalars().all()
+        list(MERIT))).order_by(Dossier.id)).scalars().all()
     for index, dossier in enumerate(dossiers):
         chosen = [members[(index + step * 3) % len(members)] for step in range(3)]  # three groups apart
         for user, habit in chosen:

@@ -125,10 +125,14 @@ def test_the_demo_admin_has_a_dossier_to_decide_and_the_past_edition_its_decisio
     client.login(find_user(PERSONAS["admin"][0]))
     hub = client.get("/decisions")
     assert hub.status_code == 200 and "Appel à projets ESS" in hub.page
-    current = db.session.execute(db.select(Dossier).where(Dossier.title == "Ressourcerie du Landy")).scalar_one()
+    current = db.session.execute(db.select(Dossier).where(Dossier.title == "Ressourcerie du Landy",
+                                                          Dossier.state == "committee_opinion")).scalar_one()
     board = client.get(f"/decisions/appels/{current.call_id}").page
     assert "Ressourcerie du Landy" in board and "À décider" in board
     page = client.get(f"/decisions/dossiers/{current.id}").page
     assert "Préparer la décision" in page
-    past = db.session.execute(db.select(Dossier).where(Dossier.state == "granted")).scalars().all()
+    # the 2021 edition's grants have had their advance paid
+    edition = db.session.execute(db.select(Call).where(Call.title == EDITION_2021)).scalar_one()
+    past = db.session.execute(db.select(Dossier).where(Dossier.call_id == edition.id,
+                                                       Dossier.state == "advance_paid")).scalars().all()
     assert len(past) == 15 and all(dossier.requested_amount for dossier in past)
