@@ -22,20 +22,21 @@ def visible_dossiers(user):
     return db.select(Dossier).where(visible_condition(user, Dossier))
 
 
-#: what the list shows of each dossier, its call and its workflow version (never the answers, the YAML, the JSON)
-LISTED = (load_only(Dossier.id, Dossier.title, Dossier.state, Dossier.state_entered_at, Dossier.reference,
-                    Dossier.organisation_id, Dossier.call_id, Dossier.workflow_version_id),
-          lazyload(Dossier.attachments),
-          contains_eager(Dossier.organisation).load_only(Organisation.id, Organisation.name)
-          .lazyload(Organisation.memberships),
-          joinedload(Dossier.call).load_only(Call.id, Call.title, Call.year).lazyload(Call.strands),
-          joinedload(Dossier.workflow_version).load_only(WorkflowVersion.id, WorkflowVersion.name,
-                                                         WorkflowVersion.version, WorkflowVersion.digest))
+def listed() -> tuple:
+    """What the list shows of a dossier, its call and its workflow version (never the answers, YAML or JSON)."""
+    return (load_only(Dossier.id, Dossier.title, Dossier.state, Dossier.state_entered_at, Dossier.reference,
+                      Dossier.organisation_id, Dossier.call_id, Dossier.workflow_version_id),
+            lazyload(Dossier.attachments),
+            contains_eager(Dossier.organisation).load_only(Organisation.id, Organisation.name)
+            .lazyload(Organisation.memberships),
+            joinedload(Dossier.call).load_only(Call.id, Call.title, Call.year).lazyload(Call.strands),
+            joinedload(Dossier.workflow_version).load_only(WorkflowVersion.id, WorkflowVersion.name,
+                                                           WorkflowVersion.version, WorkflowVersion.digest))
 
 
 def dossiers_page(user, search="", call_id=None, state="", sort="updated", descending=True, page=1):
     """One page of the list; every sort runs down an index of (column, id)."""
-    query = visible_dossiers(user).join(Dossier.organisation).options(*LISTED)
+    query = visible_dossiers(user).join(Dossier.organisation).options(*listed())
     if search:
         pattern = contains_pattern(search)
         query = query.where(or_(Dossier.title.ilike(pattern, escape="\\"),

@@ -22,15 +22,16 @@ def filtered_mails(query, args):
     return query
 
 
-#: what the mailbox shows of a mail: never its bodies, context or attachments
-LISTED = load_only(Mail.id, Mail.created_at, Mail.to_address, Mail.subject, Mail.template, Mail.status,
-                   Mail.transport, Mail.attempts, Mail.last_error, Mail.next_attempt_at)
+def listed():
+    """What the mailbox shows of a mail: never its bodies, context or attachments."""
+    return load_only(Mail.id, Mail.created_at, Mail.to_address, Mail.subject, Mail.template, Mail.status,
+                     Mail.transport, Mail.attempts, Mail.last_error, Mail.next_attempt_at)
 
 
 def mailbox_page(args, sort: str, descending: bool, page: int):
     """Each sort runs down an index of (column, id); a text search counts its matches up to a bound."""
     column = MAIL_SORTS[sort]
-    query = filtered_mails(db.select(Mail).options(LISTED), args).order_by(
+    query = filtered_mails(db.select(Mail).options(listed()), args).order_by(
         column.desc() if descending else column.asc(), Mail.id.desc() if descending else Mail.id.asc())
     if args.get("q", "").strip():
         return capped_page(query, Mail.id, page, per_page=50)
