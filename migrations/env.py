@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from aap.core.models import compared_on
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -100,6 +102,8 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            # the search indexes that exist on PostgreSQL only are not compared on SQLite
+            include_object=compared_on(connection.dialect.name),
             **conf_args
         )
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from flask import current_app, request, session
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from aap.core.models import TimestampMixin, UTCDateTime, utcnow
 from aap.core.roles import ADMIN, STAFF_ROLES, TWO_FACTOR_ROLES
@@ -146,8 +146,10 @@ def load_user(session_token: str) -> User | None:
         return None
     row = db.session.execute(
         db.select(User, LoginSession).join(LoginSession, LoginSession.user_id == User.id)
+        .options(joinedload(User.grants).lazyload(RoleGrant.call))  # the account and its grants in one query
         .where(User.session_token == session_token, User.active.is_(True),
-               LoginSession.token_hash == hash_secret(secret), LoginSession.last_seen_at > idle_since())).first()
+               LoginSession.token_hash == hash_secret(secret), LoginSession.last_seen_at > idle_since())
+    ).unique().first()
     if row is None:
         return None
     user, login_session = row

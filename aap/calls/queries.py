@@ -1,4 +1,6 @@
 """Reads of calls: as the public sees them, as an administrator lists them, as a choice in a filter."""
+from sqlalchemy.orm import lazyload, load_only
+
 from aap.calls.models import Call
 from aap.core.models import utcnow
 from aap.extensions import db
@@ -32,7 +34,8 @@ def all_calls() -> list[Call]:
 
 def visible_calls(user) -> list[Call]:
     """The calls this person may know about (the SQL twin of Call.can("view")), newest first: for choice lists."""
-    query = db.select(Call).order_by(*NEWEST_FIRST)
+    query = db.select(Call).options(load_only(Call.id, Call.title, Call.year, Call.state, Call.workflow_version_id),
+                                    lazyload(Call.strands)).order_by(*NEWEST_FIRST)
     if not (user.is_authenticated and user.is_staff):
         query = query.where(Call.state != "draft")
     return db.session.execute(query).scalars().all()

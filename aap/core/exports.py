@@ -24,6 +24,28 @@ def csv_response(filename: str, header: list[str], rows) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def csv_stream(filename: str, header: list[str], rows, chunk: int = 500) -> Response:
+    """The same file as csv_response, written and sent by chunks of rows.
+
+    The rows are read after the view has returned, outside the request: plain values only, already translated.
+    """
+    def chunks():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        buffer.write("\ufeff")
+        writer.writerow(header)
+        for number, row in enumerate(rows, start=1):
+            writer.writerow([spreadsheet_cell(value) for value in row])
+            if number % chunk == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(chunks(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 def xlsx_response(filename: str, sheets: list[tuple[str, list[str], list[list]]]) -> Response:
     """A workbook of (title, header, rows) sheets, written row by row: numbers stay numbers, text is never a formula."""
     workbook = Workbook(write_only=True)

@@ -75,3 +75,11 @@ class StoredFileColumns:
 def _release_file(mapper, connection, row) -> None:
     if row.file_key:
         release_after_commit(object_session(row), row.file_key)
+
+
+def compared_on(dialect_name: str):
+    """Alembic's include_object: an index kept for one database only (info["only_on"]) is not compared on another."""
+    def include(object, name, type_, reflected, compare_to) -> bool:
+        only_on = getattr(object, "info", {}).get("only_on") if type_ == "index" else None
+        return only_on is None or only_on == dialect_name
+    return include

@@ -15,10 +15,14 @@ from aap.questionnaire.completeness import missing_answers
 
 class Dossier(TimestampMixin, db.Model):
     __tablename__ = "dossiers"
-    #: a call's list of dossiers sorts on these within the call
+    #: a call's list of dossiers sorts on these within the call; the list of all dossiers on the last four
     __table_args__ = (Index("ix_dossiers_call_id_reference", "call_id", "reference"),
                       Index("ix_dossiers_call_id_title", "call_id", "title"),
-                      Index("ix_dossiers_call_id_requested_amount", "call_id", "requested_amount"))
+                      Index("ix_dossiers_call_id_requested_amount", "call_id", "requested_amount"),
+                      Index("ix_dossiers_state_entered_at_id", "state_entered_at", "id"),
+                      Index("ix_dossiers_title_id", "title", "id"),
+                      Index("ix_dossiers_state_id", "state", "id"),
+                      Index("ix_dossiers_call_id_state_entered_at", "call_id", "state_entered_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)

@@ -1,7 +1,10 @@
 """Dossier lists: one query for the page whatever its length, states named from each pinned workflow."""
 from sqlalchemy import or_
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
 
+from aap.auth.models import User
+from aap.calls.models import Call
+from aap.core.listing import counted_page
 from aap.core.roles import REVIEWER
 from aap.core.text import contains_pattern
 from aap.dossiers.access import visible_condition
@@ -10,7 +13,7 @@ from aap.dossiers.models import Dossier
 from aap.dossiers.receipts import Receipt
 from aap.extensions import db
 from aap.organisations.models import Membership, Organisation
-from aap.workflow.models import AuditRecord
+from aap.workflow.models import AuditRecord, WorkflowVersion
 
 SORTS = {"id": Dossier.id, "title": Dossier.title, "state": Dossier.state, "updated": Dossier.state_entered_at}
 
@@ -19,9 +22,21 @@ def visible_dossiers(user):
     return db.select(Dossier).where(visible_condition(user, Dossier))
 
 
+def listed() -> tuple:
+    """What the list shows of a dossier, its call and its workflow version (never the answers, YAML or JSON)."""
+    return (load_only(Dossier.id, Dossier.title, Dossier.state, Dossier.state_entered_at, Dossier.reference,
+                      Dossier.organisation_id, Dossier.call_id, Dossier.workflow_version_id),
+            lazyload(Dossier.attachments),
+            contains_eager(Dossier.organisation).load_only(Organisation.id, Organisation.name)
+            .lazyload(Organisation.memberships),
+            joinedload(Dossier.call).load_only(Call.id, Call.title, Call.year).lazyload(Call.strands),
+            joinedload(Dossier.workflow_version).load_only(WorkflowVersion.id, WorkflowVersion.name,
+                                                           WorkflowVersion.version, WorkflowVersion.digest))
+
+
 def dossiers_page(user, search="", call_id=None, state="", sort="updated", descending=True, page=1):
-    query = visible_dossiers(user).join(Dossier.organisation).options(
-        joinedload(Dossier.organisation), joinedload(Dossier.call), joinedload(Dossier.workflow_version))
+    """One page of the list; every sort runs down an index of (column, id)."""
+    query = visible_dossiers(user).join(Dossier.organisation).options(*listed())
     if search:
         pattern = contains_pattern(search)
         query = query.where(or_(Dossier.title.ilike(pattern, escape="\\"),
@@ -32,11 +47,13 @@ def dossiers_page(user, search="", call_id=None, state="", sort="updated", desce
         query = query.where(Dossier.state == state)
     column = SORTS.get(sort, Dossier.state_entered_at)
     query = query.order_by(column.desc() if descending else column.asc(), Dossier.id.desc())
-    return db.paginate(query, page=page, per_page=50, error_out=False)
+    return counted_page(query, Dossier.id, page, per_page=50)
 
 
 def thread_of(dossier) -> list[Message]:
+    """The messages with their authors in the same query, without the authors' grants."""
     return list(db.session.execute(db.select(Message).where(Message.dossier_id == dossier.id)
+                                   .options(joinedload(Message.author).lazyload(User.grants))
                                    .order_by(Message.created_at, Message.id)).scalars())
 
 

@@ -4,7 +4,9 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
+from aap.auth.models import User
 from aap.dossiers.access import access
 from aap.extensions import db
 from aap.workflow.engine import workflow_of
@@ -50,7 +52,9 @@ def timeline(dossier, viewer) -> list[Entry]:
     workflow = workflow_of(dossier)
     rights = access(viewer, dossier)
     staff_view = rights.staff_view
-    query = db.select(AuditRecord).where(AuditRecord.dossier_id == dossier.id).order_by(AuditRecord.sequence.desc())
+    query = (db.select(AuditRecord).where(AuditRecord.dossier_id == dossier.id)
+             .options(joinedload(AuditRecord.actor).lazyload(User.grants))  # every actor in this one query
+             .order_by(AuditRecord.sequence.desc()))
     if not staff_view:
         query = query.where(AuditRecord.holder_visible.is_(True))
     entries = []

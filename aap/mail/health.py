@@ -6,7 +6,7 @@ import redis
 from rq import Queue, Worker
 from rq.job import Job, JobStatus
 from rq.results import Result
-from sqlalchemy import case, func
+from sqlalchemy import func
 
 from aap.core.models import utcnow
 from aap.core.queue import TICK_JOB_ID
@@ -67,16 +67,19 @@ class OutboxFigures:
 
 
 def outbox_figures(now: datetime | None = None) -> OutboxFigures:
-    """One query: mails per state, sent in the last 24 hours, and the oldest still waiting."""
+    """One statement of indexed counts: mails per waiting state, sent in the last 24 hours, the oldest waiting.
+
+    Each figure reads its own range of an index on (status, …), never the 30,000 mails sent long ago.
+    """
     now = now or utcnow()
 
-    def count_of(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    def count_of(*conditions):
+        return db.select(func.count()).select_from(Mail).where(*conditions).scalar_subquery()
 
     row = db.session.execute(db.select(
         *(count_of(Mail.status == state) for state in ("pending", "sending", "failed", "held")),
-        count_of((Mail.status == "sent") & (Mail.sent_at >= now - timedelta(days=1))),
-        func.min(case((Mail.status == "pending", Mail.created_at))),
+        count_of(Mail.status == "sent", Mail.sent_at >= now - timedelta(days=1)),
+        db.select(func.min(Mail.created_at)).where(Mail.status == "pending").scalar_subquery(),
     )).one()
     return OutboxFigures(*(int(value) for value in row[:5]), oldest_pending_at=row[5])
 

@@ -5,7 +5,7 @@ error ends as a recorded failure rather than a refused change.
 """
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aap.core.models import TimestampMixin, UTCDateTime
@@ -15,8 +15,21 @@ from aap.extensions import db
 MAIL_STATES = ("held", "pending", "sending", "sent", "failed")
 
 
+#: the mailbox's text search: trigram indexes on PostgreSQL (ILIKE '%…%' uses them); SQLite scans, bounded
+SEARCHED = ("to_address", "subject", "template")
+
+
 class Mail(TimestampMixin, db.Model):
     __tablename__ = "mails"
+    #: the mailbox sorts on the date and the recipient (the state has its own index)
+    __table_args__ = (Index("ix_mails_created_at_id", "created_at", "id"),
+                      Index("ix_mails_to_address_id", "to_address", "id"),
+                      #: the queue page's figures: mails waiting since, sent in the last day
+                      Index("ix_mails_status_created_at", "status", "created_at"),
+                      Index("ix_mails_status_sent_at", "status", "sent_at"),
+                      *(Index(f"ix_mails_{column}_trgm", column, postgresql_using="gin",
+                              postgresql_ops={column: "gin_trgm_ops"}, info={"only_on": "postgresql"})
+                        .ddl_if(dialect="postgresql") for column in SEARCHED))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: one mail per key: a second queue_mail with the same key returns the first

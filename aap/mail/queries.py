@@ -1,4 +1,7 @@
 """Reads of the outbox for the admin mailbox: one page of mails, the failures, their count."""
+from sqlalchemy.orm import load_only
+
+from aap.core.listing import capped_page, counted_page
 from aap.core.text import contains_pattern
 from aap.extensions import db
 from aap.mail.models import MAIL_STATES, Mail
@@ -19,11 +22,20 @@ def filtered_mails(query, args):
     return query
 
 
+def listed():
+    """What the mailbox shows of a mail: never its bodies, context or attachments."""
+    return load_only(Mail.id, Mail.created_at, Mail.to_address, Mail.subject, Mail.template, Mail.status,
+                     Mail.transport, Mail.attempts, Mail.last_error, Mail.next_attempt_at)
+
+
 def mailbox_page(args, sort: str, descending: bool, page: int):
+    """Each sort runs down an index of (column, id); a text search counts its matches up to a bound."""
     column = MAIL_SORTS[sort]
-    query = filtered_mails(db.select(Mail), args).order_by(column.desc() if descending else column.asc(),
-                                                            Mail.id.desc() if descending else Mail.id.asc())
-    return db.paginate(query, page=page, per_page=50, error_out=False)
+    query = filtered_mails(db.select(Mail).options(listed()), args).order_by(
+        column.desc() if descending else column.asc(), Mail.id.desc() if descending else Mail.id.asc())
+    if args.get("q", "").strip():
+        return capped_page(query, Mail.id, page, per_page=50)
+    return counted_page(query, Mail.id, page, per_page=50)
 
 
 def failed_count() -> int:

@@ -1,7 +1,7 @@
 """The in-app notification centre (Notification), mail preferences and planned reminders."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aap.core.models import TimestampMixin, UTCDateTime
@@ -14,6 +14,8 @@ class Notification(TimestampMixin, db.Model):
     """What a person sees in the app's notification centre, whatever their mail preference."""
 
     __tablename__ = "notifications"
+    #: the unread badge of every signed-in page counts from this index
+    __table_args__ = (Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -7,9 +7,15 @@ from aap.notifications.models import Notification, NotificationPreference
 SHOWN = {"non-lues": Notification.read_at.is_(None), "lues": Notification.read_at.is_not(None)}
 
 
-def unread_count(user) -> int:
-    return db.session.execute(db.select(db.func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one()
+#: the badge counts this many unread notifications at most, from the (user_id, read_at) index, and shows « 99+ »
+BADGE_CAP = 100
+
+
+def unread_count(user, cap: int = BADGE_CAP) -> int:
+    """The unread notifications, counted up to `cap`: every signed-in page shows it."""
+    unread = (db.select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+              .limit(cap).subquery())
+    return db.session.execute(db.select(db.func.count()).select_from(unread)).scalar_one()
 
 
 def notifications_page(user, shown: str = "", event: str = "", page: int = 1):

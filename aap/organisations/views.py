@@ -2,7 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from aap.core.exports import csv_response
+from aap.core.exports import csv_stream
 from aap.core.listing import requested_page
 from aap.core.models import utcnow
 from aap.core.permissions import allow, get_or_404, role, signed_in
@@ -13,7 +13,7 @@ from aap.organisations import operations
 from aap.organisations.communes import commune_name, current_communes
 from aap.organisations.forms import LEGAL_FORM_LABELS, InviteMemberForm, OrganisationForm
 from aap.organisations.models import Organisation
-from aap.organisations.queries import SORTS, filtered_organisations, organisations_for
+from aap.organisations.queries import SORTS, exported_organisations, organisations_for
 
 bp = Blueprint("organisations", __name__, url_prefix="/structures")
 
@@ -53,14 +53,21 @@ def index():
 @bp.get("/export.csv")
 @allow(role("admin", "instructor"))
 def export():
-    organisations = db.session.execute(filtered_organisations(current_user, **_list_arguments())).scalars()
+    members, organisations = exported_organisations(current_user, **_list_arguments())
     header = [_("Nom"), _("Forme juridique"), _("SIRET"), _("Numéro RNA"), _("Adresse du siège"), _("Commune"),
               _("Code INSEE"), _("QPV"), _("Date de création"), _("Salarié·es (ETP)"), _("Bénévoles"), _("Membres")]
-    rows = ([o.name, str(LEGAL_FORM_LABELS.get(o.legal_form, o.legal_form)), o.siret, o.rna, o.address,
-             commune_name(o.commune_insee), o.commune_insee, _("Oui") if o.in_qpv else _("Non"),
-             o.creation_date.strftime("%d/%m/%Y") if o.creation_date else "", str(o.paid_staff_fte).replace(".", ","),
-             o.volunteers, ", ".join(m.user.email for m in o.memberships)] for o in organisations)
-    return csv_response("structures.csv", header, rows)
+    return csv_stream("structures.csv", header, _export_rows(organisations, members))
+
+
+def _export_rows(organisations, members):
+    """The rows of the export, as plain values: the labels are translated once, here, for the whole file."""
+    legal_forms = {key: str(label) for key, label in LEGAL_FORM_LABELS.items()}
+    yes, no = str(_("Oui")), str(_("Non"))
+    communes = {code: commune_name(code) for code in {o.commune_insee for o in organisations}}
+    return ([o.name, legal_forms.get(o.legal_form, o.legal_form), o.siret, o.rna, o.address, communes[o.commune_insee],
+             o.commune_insee, yes if o.in_qpv else no, o.creation_date.strftime("%d/%m/%Y") if o.creation_date else "",
+             str(o.paid_staff_fte).replace(".", ","), o.volunteers, ", ".join(members.get(o.id, ()))]
+            for o in organisations)
 
 
 @bp.route("/nouvelle", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
 """Versions of a call's application form: a dossier keeps the version it was started with."""
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -7,6 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from aap.core.models import TimestampMixin
 from aap.extensions import db
 from aap.questionnaire.definition import Definition, parse_source
+
+
+@lru_cache(maxsize=128)
+def _parsed(source: str) -> Definition:
+    """A stored form never changes: parsed once per process and text (a refused text is not kept)."""
+    return parse_source(source)
 
 
 class FormVersion(TimestampMixin, db.Model):
@@ -20,4 +26,4 @@ class FormVersion(TimestampMixin, db.Model):
 
     @cached_property
     def definition(self) -> Definition:
-        return parse_source(self.source)
+        return _parsed(self.source)

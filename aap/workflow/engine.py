@@ -2,7 +2,6 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -42,13 +41,17 @@ class Option:
         return not self.reasons
 
 
-@lru_cache(maxsize=64)
-def _parse(digest: str, source: str) -> Workflow:
-    return schema.load_text(source, f"<pinned version {digest[:12]}>")
+#: pinned versions never change once stored: parsed once per process, by their digest
+_PARSED: dict[str, Workflow] = {}
 
 
 def workflow_of_version(version) -> Workflow:
-    return _parse(version.digest, version.source)
+    """The parsed workflow; its source (a deferred column on lists) is read only the first time."""
+    parsed = _PARSED.get(version.digest)
+    if parsed is None:
+        parsed = _PARSED.setdefault(version.digest,
+                                    schema.load_text(version.source, f"<pinned version {version.digest[:12]}>"))
+    return parsed
 
 
 def workflow_of(dossier: WorkflowSubject) -> Workflow:

@@ -2,6 +2,7 @@
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from aap.core.roles import WORKFLOW_ROLES
@@ -71,7 +72,13 @@ def parse_duration(text) -> timedelta | None:
 
 
 def load_file(path: Path) -> Workflow:
-    return load_text(path.read_text(encoding="utf-8"), str(path), expected_name=path.stem)
+    """The file as it is now: parsed again only when its text changed (the pages list them on every request)."""
+    return _load_known_text(path.read_text(encoding="utf-8"), str(path), path.stem)
+
+
+@lru_cache(maxsize=64)
+def _load_known_text(text: str, path: str, expected_name: str) -> Workflow:
+    return load_text(text, path, expected_name=expected_name)  # a refused file raises, and is not kept
 
 
 def load_text(text: str, path: str = "<workflow>", expected_name: str | None = None) -> Workflow:

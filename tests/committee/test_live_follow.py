@@ -8,8 +8,8 @@ from aap.extensions import db
 from tests import factories
 from tests.committee import live_world
 
-#: the login's three (the account with its login session, its roles on calls, those calls' strands), then one
-FOLLOW_QUERIES = 4
+#: the login's one (the account with its login session and its roles on calls), then one
+FOLLOW_QUERIES = 2
 
 
 @pytest.fixture

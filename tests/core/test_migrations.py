@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
+from aap.core.models import compared_on
 from aap.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,7 +15,8 @@ CATALOGUE = ROOT / "aap/translations/en/LC_MESSAGES/messages.po"
 def test_migrations_build_exactly_the_models(app):
     """The test databases come from the migrations; they must not drift from the models."""
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": compared_on(connection.dialect.name)})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -41,3 +41,40 @@ def test_a_disguised_formula_in_a_name_is_exported_as_text(client, login_as):
         factories.make_organisation(name=name)
     exported = {line[0] for line in rows(client.get("/structures/export.csv"))[1:]}
     assert exported == {"' =1+1", "'＝1+1", "'\n=1+1"}
+
+
+def _organisations(count: int, prefix: str) -> None:
+    """`count` organisations with two members each, written in bulk."""
+    from sqlalchemy import insert
+
+    from aap.auth.models import User
+    from aap.extensions import db
+    from aap.organisations.models import Membership, Organisation
+
+    ids = db.session.execute(insert(Organisation).returning(Organisation.id), [
+        {"name": f"{prefix} {n}", "legal_form": "scic", "commune_insee": "93001", "in_qpv": n % 2 == 0}
+        for n in range(count)]).scalars().all()
+    users = db.session.execute(insert(User).returning(User.id), [
+        {"email": f"{prefix.lower()}-{n}@example.org", "password_hash": "x", "session_token": f"{prefix}-{n}",
+         "locale": "fr", "active": True} for n in range(2 * count)]).scalars().all()
+    db.session.execute(insert(Membership), [{"organisation_id": ids[n // 2], "user_id": user_id}
+                                            for n, user_id in enumerate(users)])
+    db.session.commit()
+
+
+def test_the_export_costs_the_same_queries_for_10_and_1000_organisations(client, login_as, count_queries):
+    """[speed] Two queries for the file (the members' e-mails, then the organisations, streamed) whatever its length."""
+    login_as("admin")
+    counts = {}
+    for count, prefix in ((10, "Petite"), (1000, "Grande")):
+        _organisations(count, prefix)
+        path = f"/structures/export.csv?q={prefix}"
+        client.get(path).get_data()  # warm
+        with count_queries() as counted:
+            lines = rows(client.get(path))[1:]
+        counts[count] = counted.n
+        assert len(lines) == count
+        assert lines[0][1].startswith("SCIC (") and lines[0][5] == "Aubervilliers" and lines[0][7] == "Oui"
+        assert lines[0][11] == f"{prefix.lower()}-0@example.org, {prefix.lower()}-1@example.org"
+    assert counts[10] == counts[1000], counts
+    assert counts[1000] <= 4, counts  # the user and their grants, the members, the organisations
