@@ -4,9 +4,10 @@ templates/bilan/_charts.html draws them; the public page, the preview and the PD
 carries its value as text (not colour alone), each series a pattern of its own, and every value is in the table.
 """
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from aap.core.formatting import money, number
+from aap.core.formatting import money, number, short_date
 
 #: the SVG's width, the room left for the text after a bar, and the height of one bar, in SVG units
 WIDTH, TEXT_ROOM, BAR, GAP, LABEL = 640, 210, 20, 4, 24
@@ -34,6 +35,11 @@ def decimal_text(value) -> str:
         return "—"
     figure = Decimal(str(value)).normalize()
     return number(figure, max(0, -figure.as_tuple().exponent))
+
+
+def day_text(value) -> str:
+    """A day of the snapshot ("2026-12-01") as people read it ("01/12/2026")."""
+    return "—" if value in (None, "") else short_date(date.fromisoformat(value))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from aap.bilan import (
     views,
 )
 from aap.bilan.chart_sets import bilan_charts
-from aap.bilan.charts import decimal_text, percent_text, ratio_text
+from aap.bilan.charts import day_text, decimal_text, percent_text, ratio_text
 from aap.bilan.history_cli import import_history
 from aap.core.domains import Domain
 
@@ -18,7 +18,8 @@ from aap.core.domains import Domain
 def _setup(app) -> None:
     """What the bilan's templates use: its charts and the way its rates read."""
     app.add_template_global(bilan_charts)
-    app.jinja_env.filters.update(bilan_percent=percent_text, bilan_ratio=ratio_text, bilan_decimal=decimal_text)
+    app.jinja_env.filters.update(bilan_percent=percent_text, bilan_ratio=ratio_text, bilan_decimal=decimal_text,
+                                 bilan_day=day_text)
 
 
 DOMAIN = Domain("bilan", blueprints=(views.bp, public_views.bp, pdf_views.bp, export_views.bp, history_views.bp),

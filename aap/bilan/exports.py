@@ -97,6 +97,13 @@ def path_rows(snapshot: dict) -> list[list]:
             *[[" → ".join(pattern["path"]), pattern["count"]] for pattern in paths["patterns"]]]
 
 
+def commune_rows(snapshot: dict) -> list[list]:
+    """Every edition up to this one by commune, in today's territory; a snapshot older than these figures has none."""
+    today = snapshot.get("communes_today") or {"rows": []}
+    return [["commune, toutes éditions (territoire au " + today["as_of"] + ")", row["label"], row["received"],
+             row["funded"], None, number(row["granted"]), None, None] for row in today["rows"]]
+
+
 def structure_rows(snapshot: dict) -> list[list]:
     return [[s["organisation"], s["commune"], s["legal_form"], s["strand"], s["title"], s["summary"],
              number(s["amount"]), s["instrument"]] for s in snapshot["supported"]]
@@ -107,7 +114,7 @@ def figure_rows(snapshot: dict, version: int | None = None) -> list[list]:
     rows = [["Appel", *row] for row in call_rows(snapshot, version)] + summary_rows(snapshot)
     rows += [[f"Délais : {label.lower()}", indicator, value] for label, *values in delay_rows(snapshot)
              for indicator, value in zip(DELAYS_HEADER[1:], values, strict=True)]
-    for line in split_rows(snapshot):
+    for line in split_rows(snapshot) + commune_rows(snapshot):
         rows += [[f"Répartition par {line[0]}", f"{line[1]} : {header.lower()}", value]
                  for header, value in zip(SPLITS_HEADER[2:], line[2:], strict=True) if value is not None]
     for trend in snapshot["trends"]:
@@ -127,7 +134,7 @@ def structures_csv(snapshot: dict, version: int | None = None) -> Response:
 def figures_xlsx(snapshot: dict, version: int | None = None) -> Response:
     sheets = [("Appel", ["Indicateur", "Valeur"], call_rows(snapshot, version)),
               ("Entonnoir et montants", FIGURES_HEADER, summary_rows(snapshot)),
-              ("Répartitions", SPLITS_HEADER, split_rows(snapshot)),
+              ("Répartitions", SPLITS_HEADER, split_rows(snapshot) + commune_rows(snapshot)),
               ("Délais", DELAYS_HEADER, delay_rows(snapshot)),
               ("Évolution", TRENDS_HEADER, trend_rows(snapshot)),
               ("Parcours", PATHS_HEADER, path_rows(snapshot)),

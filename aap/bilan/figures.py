@@ -13,6 +13,7 @@ from aap.bilan.numbers import money, money_or_none, percent, ratio, whole_days
 from aap.bilan.supported import supported_structures
 from aap.bilan.territory import commune_of_year
 from aap.calls.models import Call
+from aap.core.formatting import PARIS
 from aap.decisions.models import Decision
 from aap.dossiers.models import Dossier
 from aap.extensions import db
@@ -46,6 +47,7 @@ def snapshot(call: Call, now: datetime) -> dict:
         "splits": splits.all_splits(call, facts),
         "supported": listed, "supported_unlisted": int(totals.funded or 0) - len(listed),
         "trends": series.trends(call.year), "paths": series.paths(call.year),
+        "communes_today": series.communes_today(call.year, now.astimezone(PARIS).date()),
     }
 
 

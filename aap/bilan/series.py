@@ -2,15 +2,20 @@
 
 The series is every numbered edition (Call.edition set) that is not a draft, up to a given year.
 """
+from datetime import date
+
 from sqlalchemy import case, func, literal, select
 
 from aap.bilan.facts import in_force
 from aap.bilan.numbers import money, money_or_none, ratio
+from aap.bilan.territory import commune_label, commune_on
 from aap.calls.models import Call, Strand
+from aap.core.text import sort_key
 from aap.decisions.grant_models import PaymentTranche
 from aap.decisions.models import Decision
 from aap.dossiers.models import Dossier
 from aap.extensions import db
+from aap.organisations.models import Organisation
 
 NO_STRAND = "Sans volet"
 
@@ -74,3 +79,20 @@ def paths(until_year: int) -> dict:
                               .order_by(func.count().desc(), *columns)).all()
     patterns = [{"path": [step for step in row[1:] if step is not None], "count": row.structures} for row in rows]
     return {"several_times": sum(pattern["count"] for pattern in patterns), "patterns": patterns}
+
+
+def communes_today(until_year: int, today: date) -> dict:
+    """Every edition of the series up to `until_year` by commune, in the territory of `today` (merged communes in the
+    commune they joined)."""
+    commune = commune_on(today)
+    in_series = (Dossier.call_id.in_(series_calls(until_year)), Dossier.submitted_at.is_not(None))
+    received = dict(db.session.execute(
+        select(commune, func.count(Dossier.id)).join(Organisation, Organisation.id == Dossier.organisation_id)
+        .where(*in_series).group_by(commune)).all())
+    funded = {code: (count, amount) for code, count, amount in db.session.execute(
+        select(commune, func.count(func.distinct(Dossier.id)), func.sum(Decision.amount))
+        .join(Organisation, Organisation.id == Dossier.organisation_id)
+        .join(Decision, Decision.dossier_id == Dossier.id).where(in_force(), *in_series).group_by(commune))}
+    rows = [{"key": code, "label": commune_label(code), "received": count, "funded": funded.get(code, (0, 0))[0],
+             "granted": money(funded.get(code, (0, 0))[1])} for code, count in received.items()]
+    return {"as_of": today.isoformat(), "rows": sorted(rows, key=lambda row: sort_key(row["label"]))}

@@ -25,9 +25,14 @@ def merged_by(day: date) -> dict[str, str]:
 
 def commune_of_year(year: int):
     """The organisation's commune in the territory of 1 January of `year`, as an SQL expression."""
+    return commune_on(date(year, 1, 1))
+
+
+def commune_on(day: date):
+    """The organisation's commune in the territory of `day`, as an SQL expression."""
     code = Organisation.commune_insee
     inside = case((code.in_(list(all_communes())), code), else_=literal(ELSEWHERE))
-    merged = merged_by(date(year, 1, 1))
+    merged = merged_by(day)
     return case(merged, value=code, else_=inside) if merged else inside
 
 

@@ -168,3 +168,32 @@ def test_a_review_or_a_recommendation_counts_as_examined_and_the_latest_amount_a
     figures = snapshot(call, NOW)
     assert figures["funnel"]["reviewed"] == 2
     assert figures["amounts"]["proposed"] == "7000.00"
+
+
+def test_across_editions_the_communes_are_those_of_today_pierrefitte_counting_in_saint_denis(figures):
+    # A in Pierrefitte (funded in 2020 and 2021), B in Saint-Denis: today both count in Saint-Denis
+    assert figures["communes_today"] == {"as_of": "2026-12-01", "rows": [
+        {"key": "autre", "label": "Hors territoire", "received": 1, "funded": 0, "granted": "0.00"},
+        {"key": "93066", "label": "Saint-Denis", "received": 3, "funded": 3, "granted": "25000.00"},
+        {"key": "93070", "label": "Saint-Ouen-sur-Seine", "received": 1, "funded": 0, "granted": "0.00"}]}
+
+
+def test_before_the_merger_the_communes_across_editions_keep_pierrefitte_apart(session):
+    _earlier, call = world.two_editions()
+    rows = snapshot(call, datetime(2024, 6, 1, tzinfo=timezone.utc))["communes_today"]["rows"]
+    assert {row["key"]: row["received"] for row in rows} == {"93059": 2, "93066": 1, "93070": 1, "autre": 1}
+
+
+def test_the_communes_across_editions_are_shown_printed_and_exported(app, client, session):
+    from aap.bilan.exports import figure_rows
+    from aap.bilan.pdf import bilan_pdf_bytes
+    from tests.bilan.test_pdf import text_of
+
+    _earlier, call = world.two_editions()
+    figures = snapshot(call, NOW)
+    rows = {(section, indicator): value for section, indicator, value in figure_rows(figures)}
+    assert rows[("Répartition par commune, toutes éditions (territoire au 2026-12-01)",
+                 "Saint-Denis : montant accordé (€)")] == 25000
+    with app.test_request_context():
+        printed = text_of(bilan_pdf_bytes(figures, "", ""))
+    assert "Toutes les éditions, par commune" in printed and "Saint-Denis 3 3 25 000 €" in printed

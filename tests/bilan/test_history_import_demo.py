@@ -109,3 +109,5 @@ def test_the_demo_publishes_the_bilan_of_its_2021_edition_once(app, session, tmp
     assert frozen["paths"]["several_times"] >= 10
     page = client.get(f"/bilans/{version.bilan.call_id}/v1")
     assert page.status_code == 200 and "quinzième édition" in page.text
+    assert "Toutes les éditions, par commune" in page.text and "Pierrefitte" not in page.text.split(
+        "Toutes les éditions, par commune")[1].split("</table>")[0]  # merged into Saint-Denis today
