@@ -7,7 +7,7 @@ bilan_exports.published (call_id, number, fmt), .published_structures, .public_s
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import select
 
-from aap.bilan import exports
+from aap.bilan import exports, queries
 from aap.bilan.figures import snapshot
 from aap.bilan.models import Bilan, BilanVersion
 from aap.bilan.scdl import ScdlExport, ScdlRefused, scdl_csv, scdl_export
@@ -38,8 +38,7 @@ def _call_or_404(call_id: int) -> Call:
 
 
 def published_version(call_id: int, number: int) -> BilanVersion:
-    version = db.session.execute(select(BilanVersion).join(Bilan, Bilan.id == BilanVersion.bilan_id)
-                                 .where(Bilan.call_id == call_id, BilanVersion.number == number)).scalar()
+    version = queries.published_version(call_id, number)
     if version is None:
         abort(404)
     return version

@@ -5,10 +5,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from aap.bilan import pdf
+from aap.bilan.access import manages_bilan
 from aap.bilan.figures import snapshot
 from aap.bilan.models import PDF_QUEUED, PDF_READY, PDF_RUNNING, Bilan, BilanVersion
-from aap.bilan.pdf_access import may_manage_pdf, published_version
 from aap.bilan.pdf_tasks import regenerate_pdf
+from aap.bilan.queries import published_version
 from aap.calls.models import Call
 from aap.core.inputs import ActionForm, sent_by_button
 from aap.core.models import utcnow
@@ -25,7 +26,7 @@ REFRESH_SECONDS = 3
 
 
 def _version(call_id: int, number: int) -> BilanVersion:
-    version = published_version(current_user, call_id, number)
+    version = published_version(call_id, number)
     if version is None:
         abort(404)
     return version
@@ -64,7 +65,7 @@ def download(call_id, number):
 @allow(role(ADMIN))
 def regenerate(call_id, number):
     version = _version(call_id, number)
-    require(may_manage_pdf(current_user, version.bilan.call))
+    require(manages_bilan(current_user, version.bilan.call_id))
     sent_by_button(ActionForm())
     if regenerate_pdf(version):
         db.session.commit()
