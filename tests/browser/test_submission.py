@@ -38,12 +38,12 @@ def test_holder_applies_over_two_sittings_and_submits(page, open_call, live_work
     sign_in_from_redirect(page, open_call["holder"])
     page.get_by_role("button", name="Commencer le dossier").click()
     page.audit()
-    page.get_by_label("Titre du projet").fill("Ressourcerie mobile")
+    page.get_by_label("Titre du projet", exact=True).fill("Ressourcerie mobile")
     page.get_by_label("Montant demandé (€)").fill("20000")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.audit()
     assert "dépasse le maximum de l'appel" in page.get_by_role("alert").inner_text()
-    assert page.get_by_label("Titre du projet").input_value() == "Ressourcerie mobile"
+    assert page.get_by_label("Titre du projet", exact=True).input_value() == "Ressourcerie mobile"
     page.get_by_label("Montant demandé (€)").fill("12000")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.audit()
@@ -63,6 +63,8 @@ def test_holder_applies_over_two_sittings_and_submits(page, open_call, live_work
     page.audit()
     page.get_by_label(re.compile("^Description du projet")).fill("Collecte et revente d'objets dans les quartiers.")
     fill_cerfa(page)
+    page.get_by_label("Résumé public du projet").fill("Une ressourcerie qui va de quartier en quartier.")
+    page.get_by_label(re.compile("^J'accepte que le nom de la structure")).check()
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.audit()
     assert page.get_by_role("list", name="Manque encore :").inner_text().strip() == "Statuts signés"
