@@ -84,15 +84,14 @@ def paths(until_year: int) -> dict:
 def communes_today(until_year: int, today: date) -> dict:
     """Every edition of the series up to `until_year` by commune, in the territory of `today` (merged communes in the
     commune they joined)."""
-    commune = commune_on(today)
-    in_series = (Dossier.call_id.in_(series_calls(until_year)), Dossier.submitted_at.is_not(None))
+    placed = (select(Dossier.id, commune_on(today).label("commune"))
+              .join(Organisation, Organisation.id == Dossier.organisation_id)
+              .where(Dossier.call_id.in_(series_calls(until_year)), Dossier.submitted_at.is_not(None)).subquery())
     received = dict(db.session.execute(
-        select(commune, func.count(Dossier.id)).join(Organisation, Organisation.id == Dossier.organisation_id)
-        .where(*in_series).group_by(commune)).all())
+        select(placed.c.commune, func.count(placed.c.id)).group_by(placed.c.commune)).all())
     funded = {code: (count, amount) for code, count, amount in db.session.execute(
-        select(commune, func.count(func.distinct(Dossier.id)), func.sum(Decision.amount))
-        .join(Organisation, Organisation.id == Dossier.organisation_id)
-        .join(Decision, Decision.dossier_id == Dossier.id).where(in_force(), *in_series).group_by(commune))}
+        select(placed.c.commune, func.count(func.distinct(placed.c.id)), func.sum(Decision.amount))
+        .join(Decision, Decision.dossier_id == placed.c.id).where(in_force()).group_by(placed.c.commune))}
     rows = [{"key": code, "label": commune_label(code), "received": count, "funded": funded.get(code, (0, 0))[0],
              "granted": money(funded.get(code, (0, 0))[1])} for code, count in received.items()]
     return {"as_of": today.isoformat(), "rows": sorted(rows, key=lambda row: sort_key(row["label"]))}
