@@ -177,7 +177,7 @@ def measure(app, client, path: str, requests: int, before=None) -> dict:
         if before:
             before()
         started = time.perf_counter()
-        client.get(path)
+        client.get(path).close()  # a streamed export is read to its end
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1], "queries": len(statements)}

